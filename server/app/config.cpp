@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Environment parsing for Config.
+#include "app/config.hpp"
+
+#include <charconv>
+#include <cstdlib>
+#include <stdexcept>
+
+namespace lamp::app {
+namespace {
+
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+int env_int(const char* name, int fallback, int min, int max) {
+  const std::string v = env(name);
+  if (v.empty()) return fallback;
+  int n = 0;
+  const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc{} || end != v.data() + v.size() || n < min || n > max) {
+    throw std::invalid_argument(std::string(name) + " must be an integer from " +
+                                std::to_string(min) + " to " + std::to_string(max) + ", got \"" +
+                                v + "\"");
+  }
+  return n;
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const auto comma = text.find(',', start);
+    std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    const auto first = item.find_first_not_of(" \t");
+    const auto last = item.find_last_not_of(" \t");
+    if (first != std::string::npos) out.push_back(item.substr(first, last - first + 1));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string chat_completions_url(std::string base_url) {
+  while (!base_url.empty() && base_url.back() == '/') base_url.pop_back();
+  const bool has_v1 = base_url.size() >= 3 && base_url.compare(base_url.size() - 3, 3, "/v1") == 0;
+  return base_url + (has_v1 ? "/chat/completions" : "/v1/chat/completions");
+}
+
+Config Config::from_env() {
+  Config c;
+  c.api_key = env("OPENAI_API_KEY");
+  c.base_url = env("OPENAI_BASE_URL");
+  if (c.base_url.empty()) c.base_url = env("OPENAI_API_BASE");
+  if (c.base_url.empty()) c.base_url = "https://api.openai.com";
+  while (!c.base_url.empty() && c.base_url.back() == '/') c.base_url.pop_back();
+  c.chat_url = chat_completions_url(c.base_url);
+  if (auto model = env("LAMP_DEFAULT_MODEL"); !model.empty()) c.default_model = model;
+  if (auto models = env("LAMP_MODELS"); !models.empty()) c.allowed_models = split_list(models);
+  c.max_concurrency = env_int("LAMP_MAX_CONCURRENCY", c.max_concurrency, 1, 10000);
+  c.max_queue = env_int("LAMP_MAX_QUEUE", c.max_queue, 0, 1000000);
+  c.timeout_s = env_int("LAMP_TIMEOUT_S", c.timeout_s, 1, 86400);
+  c.max_retries = env_int("LAMP_MAX_RETRIES", c.max_retries, 0, 100);
+  return c;
+}
+
+std::string Config::display_base_url() const {
+  const auto scheme = base_url.find("://");
+  if (scheme == std::string::npos) return base_url;
+  const auto host_start = scheme + 3;
+  const auto at = base_url.find('@', host_start);
+  const auto slash = base_url.find('/', host_start);
+  if (at == std::string::npos || (slash != std::string::npos && at > slash)) return base_url;
+  return base_url.substr(0, host_start) + base_url.substr(at + 1);
+}
+
+}  // namespace lamp::app

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Config: the server's settings from the environment (PROTOCOL.md, Environment). The API key
+// is held here and nowhere else; it is never printed.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lamp::app {
+
+struct Config {
+  std::string api_key;   // empty when OPENAI_API_KEY is unset
+  std::string base_url;  // as configured, without a trailing slash
+  std::string chat_url;  // base_url + /v1/chat/completions (or /chat/completions after /v1)
+  std::string default_model = "gpt-4o-mini";
+  std::optional<std::vector<std::string>> allowed_models;  // LAMP_MODELS, when set
+  int max_concurrency = 10;
+  int max_queue = 100;
+  int timeout_s = 60;
+  int max_retries = 4;
+
+  // Reads the process environment. Throws std::invalid_argument naming a malformed variable.
+  static Config from_env();
+  // The base URL with any user:password@ part removed, safe to show.
+  std::string display_base_url() const;
+};
+
+// Applies the `/v1/chat/completions` rule to a base URL.
+std::string chat_completions_url(std::string base_url);
+
+}  // namespace lamp::app

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Call implementation: completion is funnelled through the executor so it is single-threaded.
+#include "rpc/call.hpp"
+
+#include "rpc/dispatcher.hpp"
+
+#include <boost/asio/dispatch.hpp>
+
+#include <utility>
+
+namespace lamp::rpc {
+
+Call::Call(boost::asio::any_io_executor executor, proto::Request request, proto::Framing framing,
+           std::weak_ptr<Dispatcher> peer, Sink sink)
+    : executor_(std::move(executor)),
+      request_(std::move(request)),
+      framing_(framing),
+      peer_(std::move(peer)),
+      sink_(std::move(sink)) {}
+
+void Call::reply(json result) {
+  boost::asio::dispatch(executor_, [self = shared_from_this(), result = std::move(result)]() mutable {
+    self->complete(proto::make_result(self->id(), std::move(result)));
+  });
+}
+
+void Call::fail(const proto::RpcError& error) {
+  boost::asio::dispatch(executor_, [self = shared_from_this(), error] {
+    self->complete(proto::make_error(self->id(), error));
+  });
+}
+
+void Call::notify(std::string method, json params) {
+  boost::asio::dispatch(executor_, [self = shared_from_this(), method = std::move(method),
+                                    params = std::move(params)]() mutable {
+    if (self->done()) return;  // nothing may follow the reply
+    if (auto peer = self->peer()) {
+      peer->send(proto::make_notification(method, std::move(params)), self->framing_);
+    }
+  });
+}
+
+void Call::complete(json reply) {
+  if (done_.exchange(true, std::memory_order_acq_rel)) return;
+  cancel_handlers_.clear();
+  auto sink = std::exchange(sink_, nullptr);
+  if (sink) sink(request_.notification ? json(nullptr) : std::move(reply));
+}
+
+void Call::on_cancel(std::function<void()> fn) {
+  if (cancelled_) {
+    fn();
+  } else if (!done()) {
+    cancel_handlers_.push_back(std::move(fn));
+  }
+}
+
+void Call::cancel() {
+  if (done()) return;
+  auto handlers = std::exchange(cancel_handlers_, {});
+  cancelled_ = true;
+  complete(proto::make_error(id(), proto::RpcError(proto::code::cancelled, "Request cancelled")));
+  for (auto& fn : handlers) fn();
+}
+
+void Call::abandon() {
+  if (done()) return;
+  auto handlers = std::exchange(cancel_handlers_, {});
+  cancelled_ = true;
+  done_.store(true, std::memory_order_release);
+  sink_ = nullptr;
+  for (auto& fn : handlers) fn();
+}
+
+}  // namespace lamp::rpc
