@@ -40,6 +40,7 @@ void register_core(rpc::MethodRegistry& registry, app::ServerContext& ctx) {
         {"connections", ctx.connections()},
         {"uptime_s", static_cast<std::int64_t>(uptime.count())},
         {"requests_total", ctx.dispatch.requests_total.load()},
+        {"in_flight", ctx.dispatch.in_flight.load()},
         {"upstream",
          {{"calls", up.calls.load()}, {"retries", up.retries.load()}, {"failures", up.failures.load()}}},
     };
