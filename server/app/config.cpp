@@ -64,6 +64,7 @@ Config Config::from_env() {
   c.max_queue = env_int("LAMP_MAX_QUEUE", c.max_queue, 0, 1000000);
   c.timeout_s = env_int("LAMP_TIMEOUT_S", c.timeout_s, 1, 86400);
   c.max_retries = env_int("LAMP_MAX_RETRIES", c.max_retries, 0, 100);
+  c.deadline_s = env_int("LAMP_DEADLINE_S", c.deadline_s, 1, 86400);
   return c;
 }
 

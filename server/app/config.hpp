@@ -19,6 +19,7 @@ struct Config {
   int max_queue = 100;
   int timeout_s = 60;
   int max_retries = 4;
+  int deadline_s = 300;  // a request's overall upstream deadline, retries included
 
   // Reads the process environment. Throws std::invalid_argument naming a malformed variable.
   static Config from_env();

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `lamp ping` and `lamp status`: ask a running server and print the answer.
-#include "cli/commands.hpp"
-#include "client/rpc_client.hpp"
-#include "proto/socket_path.hpp"
+#include "cli/client_call.hpp"
 
 #include <iostream>
 
@@ -10,21 +8,6 @@ namespace lamp::cli {
 namespace {
 
 using proto::json;
-
-// Runs `fn` with a connected client; connection and RPC failures become one line and exit 1.
-template <typename Fn>
-int with_client(const std::string& socket, Fn&& fn) {
-  const std::string path = proto::resolve_socket_path(socket);
-  try {
-    client::RpcClient client(path);
-    return fn(client);
-  } catch (const client::ConnectionError& e) {
-    print_error(e.what());
-  } catch (const proto::RpcError& e) {
-    print_error(std::string(e.what()) + " (" + std::to_string(e.code()) + ")");
-  }
-  return 1;
-}
 
 void print_status(const json& s) {
   const auto& up = s.at("upstream");

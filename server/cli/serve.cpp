@@ -5,6 +5,7 @@
 #include "app/context.hpp"
 #include "cli/commands.hpp"
 #include "log.hpp"
+#include "methods/chat.hpp"
 #include "methods/core.hpp"
 #include "proto/socket_path.hpp"
 #include "transport/server.hpp"
@@ -35,6 +36,9 @@ int serve(const ServeOptions& opts) {
   rpc::MethodRegistry registry;
   methods::register_core(registry, ctx);
   if (opts.test_methods) methods::register_test_methods(registry);
+  // Declared before the server so that connections closing at exit can still cancel jobs.
+  upstream::ChatService chat(io.get_executor(), ctx);
+  methods::register_chat(registry, chat);
 
   transport::ServerOptions server_options;
   server_options.socket_path = proto::resolve_socket_path(opts.socket);

@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// ChatJob implementation: attempts, retry decisions, SSE assembly and error shaping.
+#include "upstream/chat_job.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include <utility>
+
+namespace lamp::upstream {
+namespace {
+
+using namespace std::chrono_literals;
+namespace code = proto::code;
+
+constexpr std::size_t kBodyExcerptBytes = 2048;
+
+// Cuts text to at most `limit` bytes without splitting a UTF-8 sequence.
+std::string excerpt(const std::string& text, std::size_t limit) {
+  if (text.size() <= limit) return text;
+  std::size_t end = limit;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end);
+}
+
+}  // namespace
+
+ChatJob::ChatJob(ChatService& service, json body, ChatHandlers handlers)
+    : service_(service),
+      body_(std::move(body)),
+      body_text_(proto::dump(body_)),
+      streaming_(body_.value("stream", false)),
+      handlers_(std::move(handlers)),
+      backoff_timer_(service.executor_) {}
+
+void ChatJob::submit() {
+  self_ = shared_from_this();
+  ticket_ = service_.scheduler_.submit([weak = weak_from_this()](UpstreamScheduler::SlotPtr slot) {
+    auto self = weak.lock();
+    if (!self || self->finished_) return;  // the slot is released as it goes out of scope
+    self->slot_ = std::move(slot);
+    self->ticket_ = 0;
+    self->started_ = std::chrono::steady_clock::now();
+    self->deadline_ = self->started_ + std::chrono::seconds(self->service_.ctx_.config.deadline_s);
+    self->attempt();
+  });
+  if (ticket_ != 0 && handlers_.on_progress) handlers_.on_progress("queued", "");
+}
+
+void ChatJob::attempt() {
+  ++attempts_;
+  service_.ctx_.upstream.calls.fetch_add(1, std::memory_order_relaxed);
+  if (handlers_.on_progress) {
+    const int total = service_.policy_.max_retries + 1;
+    handlers_.on_progress("upstream", attempts_ == 1 ? "" : "attempt " + std::to_string(attempts_) +
+                                                                " of " + std::to_string(total));
+  }
+  const auto& cfg = service_.ctx_.config;
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - std::chrono::steady_clock::now());
+  HttpRequest req;
+  req.url = cfg.chat_url;
+  req.headers = {"Authorization: Bearer " + cfg.api_key, "Content-Type: application/json",
+                 streaming_ ? "Accept: text/event-stream" : "Accept: application/json"};
+  req.body = body_text_;
+  req.timeout_ms = std::max<long>(1, std::min<long>(cfg.timeout_s * 1000L, left.count()));
+  req.idle_timeout_s = cfg.timeout_s;
+  req.streaming = streaming_;
+  sse_ = SseParser();
+  done_marker_ = false;
+
+  auto executor = service_.executor_;
+  std::weak_ptr<ChatJob> weak = weak_from_this();
+  CurlTransport::ChunkHandler on_chunk;
+  if (streaming_) {
+    on_chunk = [executor, weak](std::string_view bytes) {
+      boost::asio::post(executor, [weak, chunk = std::string(bytes)]() mutable {
+        if (auto self = weak.lock()) self->on_chunk(std::move(chunk));
+      });
+    };
+  }
+  transfer_ = service_.transport_.start(std::move(req), std::move(on_chunk),
+                                        [executor, weak](HttpResponse response) {
+                                          boost::asio::post(executor, [weak, r = std::move(response)]() mutable {
+                                            if (auto self = weak.lock()) self->on_response(std::move(r));
+                                          });
+                                        });
+}
+
+void ChatJob::on_chunk(std::string bytes) {
+  if (finished_) return;
+  try {
+    sse_.feed(bytes);
+    while (auto data = sse_.next()) {
+      on_event(*data);
+      if (finished_) return;
+    }
+  } catch (const std::length_error& e) {
+    fail(proto::RpcError(code::unusable_reply, "Malformed upstream stream", {{"detail", e.what()}}));
+  }
+}
+
+void ChatJob::on_event(const std::string& data) {
+  if (data == "[DONE]") {
+    done_marker_ = true;
+    return;
+  }
+  json chunk = json::parse(data, nullptr, /*allow_exceptions=*/false);
+  if (chunk.is_discarded() || !chunk.is_object()) {
+    fail(proto::RpcError(code::unusable_reply, "Malformed upstream stream",
+                         {{"detail", "a server-sent event is not a JSON object"},
+                          {"reply", excerpt(redact(data), kBodyExcerptBytes)}}));
+    return;
+  }
+  if (chunk.contains("error")) {
+    fail(proto::RpcError(code::upstream_http, "Upstream error in stream",
+                         {{"status", 200}, {"body", excerpt(redact(data), kBodyExcerptBytes)},
+                          {"retry_after", nullptr}, {"attempts", attempts_}}));
+    return;
+  }
+  for (const char* key : {"id", "created", "model", "system_fingerprint"}) {
+    if (chunk.contains(key)) stream_meta_[key] = chunk[key];
+  }
+  if (chunk.contains("usage") && !chunk["usage"].is_null()) stream_meta_["usage"] = chunk["usage"];
+  const auto choices = chunk.find("choices");
+  if (choices == chunk.end() || !choices->is_array() || choices->empty()) return;
+  const json& choice = (*choices)[0];
+  if (choice.contains("finish_reason") && !choice["finish_reason"].is_null()) {
+    finish_reason_ = choice["finish_reason"];
+  }
+  const auto delta = choice.find("delta");
+  if (delta == choice.end() || !delta->is_object()) return;
+  if (auto role = delta->find("role"); role != delta->end() && role->is_string()) role_ = *role;
+  if (auto content = delta->find("content"); content != delta->end() && content->is_string()) {
+    content_ += content->get<std::string>();
+  }
+  if (deltas_sent_++ == 0 && handlers_.on_progress) handlers_.on_progress("streaming", "");
+  if (handlers_.on_delta) handlers_.on_delta(*delta);
+}
+
+void ChatJob::on_response(HttpResponse r) {
+  if (finished_) return;
+  transfer_.reset();
+  if (r.curl_code != 0) {
+    const std::string what = r.timed_out ? "timed out after " + std::to_string(service_.ctx_.config.timeout_s) + " s" : r.curl_error;
+    if (deltas_sent_ > 0) {  // the caller has seen part of the answer: a retry would repeat it
+      fail(unreachable_error("the stream broke: " + what));
+    } else {
+      retry_or_fail(std::nullopt, unreachable_error(what));
+    }
+    return;
+  }
+  if (r.status >= 200 && r.status < 300) {
+    if (streaming_ && r.content_type.find("text/event-stream") != std::string::npos) {
+      finish_stream();
+      return;
+    }
+    if (streaming_ && r.body.rfind("data:", 0) == 0) {  // an event stream with a wrong type
+      on_chunk(std::move(r.body));
+      if (!finished_) finish_stream();
+      return;
+    }
+    json result = json::parse(r.body, nullptr, false);
+    if (result.is_discarded() || !result.is_object()) {
+      auto e = http_error(r);
+      fail(proto::RpcError(code::upstream_http, "Upstream reply is not JSON", e.data()));
+      return;
+    }
+    succeed(std::move(result));
+    return;
+  }
+  std::optional<std::chrono::milliseconds> retry_after;
+  if (r.retry_after) retry_after = parse_retry_after(*r.retry_after);
+  if (RetryPolicy::retryable_status(r.status)) {
+    retry_or_fail(retry_after, http_error(r));
+  } else {
+    fail(http_error(r));
+  }
+}
+
+void ChatJob::retry_or_fail(std::optional<std::chrono::milliseconds> retry_after, proto::RpcError error) {
+  if (attempts_ > service_.policy_.max_retries) {
+    fail(std::move(error));
+    return;
+  }
+  const auto delay = retry_after ? *retry_after : service_.policy_.backoff(attempts_, service_.rng_);
+  if (std::chrono::steady_clock::now() + delay >= deadline_) {
+    fail(std::move(error));
+    return;
+  }
+  service_.ctx_.upstream.retries.fetch_add(1, std::memory_order_relaxed);
+  backoff_timer_.expires_after(delay);
+  backoff_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+    if (!ec && !self->finished_) self->attempt();
+  });
+}
+
+void ChatJob::finish_stream() {
+  try {
+    if (auto last = sse_.finish()) on_event(*last);
+  } catch (const std::length_error& e) {
+    fail(proto::RpcError(code::unusable_reply, "Malformed upstream stream", {{"detail", e.what()}}));
+  }
+  if (finished_) return;
+  if (!done_marker_ && finish_reason_.is_null()) {
+    fail(unreachable_error("the stream ended before [DONE]"));
+    return;
+  }
+  json message = {{"role", role_}, {"content", content_}};
+  json result = {{"id", stream_meta_.value("id", json("chatcmpl-lamp"))},
+                 {"object", "chat.completion"},
+                 {"created", stream_meta_.value("created", json(0))},
+                 {"model", stream_meta_.value("model", body_["model"])},
+                 {"choices", json::array({{{"index", 0}, {"message", message}, {"finish_reason", finish_reason_}}})}};
+  if (stream_meta_.contains("usage")) result["usage"] = stream_meta_["usage"];
+  if (stream_meta_.contains("system_fingerprint")) result["system_fingerprint"] = stream_meta_["system_fingerprint"];
+  succeed(std::move(result));
+}
+
+void ChatJob::succeed(json result) {
+  auto on_done = std::move(handlers_.on_done);
+  end();
+  if (on_done) on_done(std::move(result));
+}
+
+void ChatJob::fail(proto::RpcError error) {
+  service_.ctx_.upstream.failures.fetch_add(1, std::memory_order_relaxed);
+  auto on_done = std::move(handlers_.on_done);
+  end();
+  if (on_done) on_done(std::move(error));
+}
+
+void ChatJob::cancel() {
+  if (finished_) return;
+  end();
+}
+
+void ChatJob::end() {
+  if (finished_) return;
+  finished_ = true;
+  if (transfer_) service_.transport_.cancel(*transfer_);
+  transfer_.reset();
+  backoff_timer_.cancel();
+  if (ticket_ != 0) service_.scheduler_.withdraw(ticket_);
+  handlers_ = {};
+  slot_.reset();  // may start the next queued job
+  self_.reset();  // last: may destroy this job
+}
+
+proto::RpcError ChatJob::http_error(const HttpResponse& r) const {
+  json retry_after = nullptr;
+  if (r.retry_after) {
+    if (auto d = parse_retry_after(*r.retry_after)) retry_after = static_cast<double>(d->count()) / 1000.0;
+  }
+  std::string message = "Upstream HTTP " + std::to_string(r.status);
+  json body = json::parse(r.body, nullptr, false);
+  if (!body.is_discarded() && body.is_object() && body.contains("error") && body["error"].is_object() &&
+      body["error"].contains("message") && body["error"]["message"].is_string()) {
+    message += ": " + excerpt(redact(body["error"]["message"].get<std::string>()), 300);
+  }
+  return proto::RpcError(code::upstream_http, message,
+                         {{"status", r.status},
+                          {"body", excerpt(redact(r.body), kBodyExcerptBytes)},
+                          {"retry_after", retry_after},
+                          {"attempts", attempts_}});
+}
+
+proto::RpcError ChatJob::unreachable_error(const std::string& detail) const {
+  return proto::RpcError(code::upstream_unreachable, "Upstream unreachable: " + redact(detail),
+                         {{"attempts", attempts_}, {"elapsed_ms", elapsed_ms()}, {"detail", redact(detail)}});
+}
+
+std::string ChatJob::redact(std::string text) const {
+  const auto& key = service_.ctx_.config.api_key;
+  if (key.empty()) return text;
+  for (auto pos = text.find(key); pos != std::string::npos; pos = text.find(key, pos)) {
+    text.replace(pos, key.size(), "[REDACTED]");
+  }
+  return text;
+}
+
+long long ChatJob::elapsed_ms() const {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_).count();
+}
+
+}  // namespace lamp::upstream

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// ChatJob: one chat completion through queue, attempts, backoff and (optionally) a stream.
+// Lives on the server's executor; the transport thread only ever holds a weak reference.
+#pragma once
+
+#include "upstream/chat_service.hpp"
+#include "upstream/sse_parser.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <optional>
+
+namespace lamp::upstream {
+
+class ChatJob : public std::enable_shared_from_this<ChatJob> {
+ public:
+  ChatJob(ChatService& service, json body, ChatHandlers handlers);
+
+  void submit();
+  // Executor thread: abort at once (queue, backoff or transfer); no handler runs afterwards.
+  void cancel();
+  bool finished() const { return finished_; }
+  int attempts() const { return attempts_; }
+
+ private:
+  void attempt();
+  void on_chunk(std::string bytes);
+  void on_event(const std::string& data);
+  void on_response(HttpResponse response);
+  void retry_or_fail(std::optional<std::chrono::milliseconds> retry_after, proto::RpcError error);
+  void finish_stream();
+  void succeed(json result);
+  void fail(proto::RpcError error);
+  void end();
+  proto::RpcError http_error(const HttpResponse& r) const;
+  proto::RpcError unreachable_error(const std::string& detail) const;
+  std::string redact(std::string text) const;
+  long long elapsed_ms() const;
+
+  ChatService& service_;
+  json body_;
+  std::string body_text_;
+  bool streaming_;
+  ChatHandlers handlers_;
+  std::shared_ptr<ChatJob> self_;  // alive until finished or cancelled
+  UpstreamScheduler::SlotPtr slot_;
+  std::uint64_t ticket_ = 0;
+  std::optional<CurlTransport::TransferId> transfer_;
+  boost::asio::steady_timer backoff_timer_;
+  std::chrono::steady_clock::time_point started_{};
+  std::chrono::steady_clock::time_point deadline_{};
+  int attempts_ = 0;
+  bool finished_ = false;
+
+  // Stream assembly.
+  SseParser sse_;
+  bool done_marker_ = false;
+  std::size_t deltas_sent_ = 0;
+  json stream_meta_ = json::object();  // id, created, model, usage seen in chunks
+  std::string role_ = "assistant";
+  std::string content_;
+  json finish_reason_ = nullptr;
+};
+
+}  // namespace lamp::upstream
