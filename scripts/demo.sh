@@ -1,24 +1,39 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# The end-to-end demo: starts lamp on a private socket, talks to it with the CLI, and stops it.
+# The end-to-end demo: lamp on a private socket, the CLI talking to it, a chat completion
+# against the recorded fake upstream (or the real API when OPENAI_API_KEY is set), clean stop.
 set -euo pipefail
 
 build=${1:-build}
+root=$(cd "$(dirname "$0")/.." && pwd)
 lamp="$build/server/lamp"
 dir=$(mktemp -d)  # mode 0700: a private socket directory
 sock="$dir/lamp.sock"
-server_pid=
+pids=()
 cleanup() {
-  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then kill "$server_pid"; fi
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   rm -rf "$dir"
 }
 trap cleanup EXIT
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
+if [[ -n "${OPENAI_API_KEY:-}" ]]; then
+  step "upstream: the real API (OPENAI_API_KEY is set; base ${OPENAI_BASE_URL:-${OPENAI_API_BASE:-https://api.openai.com}})"
+else
+  step "upstream: the recorded fake on 127.0.0.1 (set OPENAI_API_KEY to use the real API)"
+  python3 "$root/tests/fixtures/fake_upstream.py" --api-key sk-demo --port-file "$dir/port" >/dev/null &
+  pids+=($!)
+  for _ in $(seq 100); do [[ -s "$dir/port" ]] && break; sleep 0.05; done
+  export OPENAI_API_KEY=sk-demo OPENAI_BASE_URL="http://127.0.0.1:$(cat "$dir/port")"
+  unset OPENAI_API_BASE
+  echo "fake upstream at $OPENAI_BASE_URL"
+fi
+
 step "lamp serve --socket $sock"
 "$lamp" serve --socket "$sock" &
 server_pid=$!
+pids+=("$server_pid")
 for _ in $(seq 100); do
   "$lamp" ping --socket "$sock" >/dev/null 2>&1 && break
   sleep 0.05
@@ -27,6 +42,12 @@ done
 step "lamp ping"
 "$lamp" ping --socket "$sock"
 
+step "lamp chat --message 'Say hello'"
+"$lamp" chat --socket "$sock" --message "Say hello in five words."
+
+step "lamp chat --stream --message 'Write a haiku about Emacs'"
+"$lamp" chat --socket "$sock" --stream --message "Write a haiku about Emacs."
+
 step "lamp status"
 "$lamp" status --socket "$sock"
 
@@ -34,6 +55,5 @@ step "stopping lamp with SIGTERM"
 kill -TERM "$server_pid"
 wait "$server_pid"
 echo "lamp exited with status $?"
-server_pid=
 if [[ -e "$sock" ]]; then echo "socket still present: $sock" >&2; exit 1; fi
 echo "socket removed: $sock"
