@@ -104,20 +104,56 @@ std::string dump(const json& value) {
   return value.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+std::string result_text(const json& id, const json& result) {
+  std::string out = R"({"jsonrpc":"2.0","id":)";
+  out += dump(id);
+  out += R"(,"result":)";
+  out += dump(result);
+  out += '}';
+  return out;
+}
+
+std::string error_text(const json& id, const RpcError& error) {
+  std::string out = R"({"jsonrpc":"2.0","id":)";
+  out += dump(id);
+  out += R"(,"error":)";
+  out += dump(error.to_json());
+  out += '}';
+  return out;
+}
+
+// Built member by member: nlohmann's initializer lists deep-copy every value.
 json make_result(const json& id, json result) {
-  return json{{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}};
+  json j = json::object();
+  j["jsonrpc"] = "2.0";
+  j["id"] = id;
+  j["result"] = std::move(result);
+  return j;
 }
 
 json make_error(const json& id, const RpcError& error) {
-  return json{{"jsonrpc", "2.0"}, {"id", id}, {"error", error.to_json()}};
+  json j = json::object();
+  j["jsonrpc"] = "2.0";
+  j["id"] = id;
+  j["error"] = error.to_json();
+  return j;
 }
 
 json make_notification(std::string_view method, json params) {
-  return json{{"jsonrpc", "2.0"}, {"method", method}, {"params", std::move(params)}};
+  json j = json::object();
+  j["jsonrpc"] = "2.0";
+  j["method"] = method;
+  j["params"] = std::move(params);
+  return j;
 }
 
 json make_request(const json& id, std::string_view method, json params) {
-  return json{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}};
+  json j = json::object();
+  j["jsonrpc"] = "2.0";
+  j["id"] = id;
+  j["method"] = method;
+  j["params"] = std::move(params);
+  return j;
 }
 
 std::string id_key(const json& id) {

@@ -77,6 +77,10 @@ json parse(std::string_view text);
 // Compact one-line serialization that never throws (invalid UTF-8 is replaced).
 std::string dump(const json& value);
 
+// Reply bodies serialized directly, without building a json object (the server's hot path).
+std::string result_text(const json& id, const json& result);
+std::string error_text(const json& id, const RpcError& error);
+
 json make_result(const json& id, json result);
 json make_error(const json& id, const RpcError& error);
 json make_notification(std::string_view method, json params);

@@ -20,13 +20,13 @@ Call::Call(boost::asio::any_io_executor executor, proto::Request request, proto:
 
 void Call::reply(json result) {
   boost::asio::dispatch(executor_, [self = shared_from_this(), result = std::move(result)]() mutable {
-    self->complete(proto::make_result(self->id(), std::move(result)));
+    self->complete(proto::result_text(self->id(), result));
   });
 }
 
 void Call::fail(const proto::RpcError& error) {
   boost::asio::dispatch(executor_, [self = shared_from_this(), error] {
-    self->complete(proto::make_error(self->id(), error));
+    self->complete(proto::error_text(self->id(), error));
   });
 }
 
@@ -40,11 +40,11 @@ void Call::notify(std::string method, json params) {
   });
 }
 
-void Call::complete(json reply) {
+void Call::complete(std::string reply) {
   if (done_.exchange(true, std::memory_order_acq_rel)) return;
   cancel_handlers_.clear();
   auto sink = std::exchange(sink_, nullptr);
-  if (sink) sink(request_.notification ? json(nullptr) : std::move(reply));
+  if (sink) sink(request_.notification ? std::string() : std::move(reply));
 }
 
 void Call::on_cancel(std::function<void()> fn) {
@@ -59,7 +59,7 @@ void Call::cancel() {
   if (done()) return;
   auto handlers = std::exchange(cancel_handlers_, {});
   cancelled_ = true;
-  complete(proto::make_error(id(), proto::RpcError(proto::code::cancelled, "Request cancelled")));
+  complete(proto::error_text(id(), proto::RpcError(proto::code::cancelled, "Request cancelled")));
   for (auto& fn : handlers) fn();
 }
 

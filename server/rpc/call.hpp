@@ -21,8 +21,9 @@ class Dispatcher;
 
 class Call : public std::enable_shared_from_this<Call> {
  public:
-  // Called once on completion with the reply object (null for notifications). Executor thread.
-  using Sink = std::function<void(json reply)>;
+  // Called once on completion with the serialized reply (empty for notifications).
+  // Executor thread.
+  using Sink = std::function<void(std::string reply)>;
 
   Call(boost::asio::any_io_executor executor, proto::Request request, proto::Framing framing,
        std::weak_ptr<Dispatcher> peer, Sink sink);
@@ -54,7 +55,7 @@ class Call : public std::enable_shared_from_this<Call> {
   void abandon();
 
  private:
-  void complete(json reply);
+  void complete(std::string reply);
 
   boost::asio::any_io_executor executor_;
   proto::Request request_;

@@ -18,10 +18,14 @@ class Dispatcher::Batch {
   Batch(std::weak_ptr<Dispatcher> owner, proto::Framing framing, std::size_t size)
       : owner_(std::move(owner)), framing_(framing), pending_(size) {}
 
-  void add(json reply) {
-    if (!reply.is_null()) replies_.push_back(std::move(reply));
+  void add(std::string reply) {
+    if (!reply.empty()) {
+      replies_ += replies_.empty() ? '[' : ',';
+      replies_ += reply;
+    }
     if (--pending_ == 0 && !replies_.empty()) {
-      if (auto owner = owner_.lock()) owner->send(json(std::move(replies_)), framing_);
+      replies_ += ']';
+      if (auto owner = owner_.lock()) owner->send_text(replies_, framing_);
     }
   }
 
@@ -29,7 +33,7 @@ class Dispatcher::Batch {
   std::weak_ptr<Dispatcher> owner_;
   proto::Framing framing_;
   std::size_t pending_;
-  std::vector<json> replies_;
+  std::string replies_;  // "[r1,r2,..." as they complete
 };
 
 Dispatcher::Dispatcher(const MethodRegistry& registry, boost::asio::any_io_executor executor,
@@ -43,25 +47,29 @@ Dispatcher::Dispatcher(const MethodRegistry& registry, boost::asio::any_io_execu
 Dispatcher::~Dispatcher() { close(); }
 
 void Dispatcher::send(const json& message, proto::Framing framing) {
+  send_text(proto::dump(message), framing);
+}
+
+void Dispatcher::send_text(std::string_view body, proto::Framing framing) {
   if (closed_) return;
-  writer_(proto::frame(proto::dump(message), framing));
+  writer_(proto::frame(body, framing));
 }
 
 void Dispatcher::on_frame(proto::Frame frame) {
   if (closed_) return;
   const auto framing = frame.framing;
-  auto reply_now = [this, framing](json reply) {
-    if (!reply.is_null()) send(reply, framing);
+  auto reply_now = [this, framing](std::string reply) {
+    if (!reply.empty()) send_text(reply, framing);
   };
   switch (frame.kind) {
     case proto::Frame::Kind::oversized:
-      reply_now(proto::make_error(
+      reply_now(proto::error_text(
           nullptr, proto::error_with_detail(code::invalid_request, "Invalid Request",
                                             "message larger than " +
                                                 std::to_string(max_message_bytes_) + " bytes")));
       return;
     case proto::Frame::Kind::bad_header:
-      reply_now(proto::make_error(
+      reply_now(proto::error_text(
           nullptr, proto::error_with_detail(code::parse_error, "Parse error",
                                             "LSP header without a valid Content-Length")));
       return;
@@ -72,7 +80,7 @@ void Dispatcher::on_frame(proto::Frame frame) {
   try {
     message = proto::parse(frame.body);
   } catch (const RpcError& e) {
-    reply_now(proto::make_error(nullptr, e));
+    reply_now(proto::error_text(nullptr, e));
     return;
   }
   if (!message.is_array()) {
@@ -80,19 +88,19 @@ void Dispatcher::on_frame(proto::Frame frame) {
     return;
   }
   if (message.empty()) {
-    reply_now(proto::make_error(nullptr, proto::error_with_detail(code::invalid_request,
+    reply_now(proto::error_text(nullptr, proto::error_with_detail(code::invalid_request,
                                                                   "Invalid Request", "empty batch")));
     return;
   }
   auto batch = std::make_shared<Batch>(weak_from_this(), framing, message.size());
-  const Sink to_batch = [batch](json reply) { batch->add(std::move(reply)); };
+  const Sink to_batch = [batch](std::string reply) { batch->add(std::move(reply)); };
   for (auto& item : message) handle(std::move(item), framing, to_batch);
 }
 
 void Dispatcher::handle(json message, proto::Framing framing, const Sink& sink) {
   auto classified = proto::classify(std::move(message));
   if (auto* invalid = std::get_if<proto::Invalid>(&classified)) {
-    sink(proto::make_error(invalid->id, invalid->error));
+    sink(proto::error_text(invalid->id, invalid->error));
   } else if (auto* response = std::get_if<proto::Response>(&classified)) {
     const auto it = pending_.find(proto::id_key(response->id));
     if (it == pending_.end()) {
@@ -102,7 +110,7 @@ void Dispatcher::handle(json message, proto::Framing framing, const Sink& sink) 
       pending_.erase(it);
       on_reply(std::move(*response));
     }
-    sink(nullptr);
+    sink({});
   } else {
     start(std::move(std::get<proto::Request>(classified)), framing, sink);
   }
@@ -113,8 +121,8 @@ void Dispatcher::start(proto::Request request, proto::Framing framing, Sink sink
   const Handler* handler = registry_.find(request.method);
   if (handler == nullptr) {
     sink(request.notification
-             ? json(nullptr)
-             : proto::make_error(request.id, proto::error_with_detail(
+             ? std::string()
+             : proto::error_text(request.id, proto::error_with_detail(
                                                  code::method_not_found, "Method not found",
                                                  "unknown method \"" + request.method + "\"")));
     return;
@@ -122,7 +130,7 @@ void Dispatcher::start(proto::Request request, proto::Framing framing, Sink sink
   const std::uint64_t serial = next_serial_++;
   auto call = std::make_shared<Call>(
       executor_, std::move(request), framing, weak_from_this(),
-      [weak = weak_from_this(), serial, sink = std::move(sink)](json reply) {
+      [weak = weak_from_this(), serial, sink = std::move(sink)](std::string reply) {
         if (auto self = weak.lock()) self->finished(serial);
         sink(std::move(reply));
       });

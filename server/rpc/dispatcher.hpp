@@ -40,6 +40,7 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
   // Everything below runs on the executor thread.
   void on_frame(proto::Frame frame);
   void send(const json& message, proto::Framing framing);
+  void send_text(std::string_view body, proto::Framing framing);
   // Cancels every call in flight with this id (`$/cancelRequest`).
   void cancel(const json& id);
   // Sends a server-initiated request; `on_reply` gets the peer's answer, or an error response
@@ -51,7 +52,7 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
 
  private:
   class Batch;
-  using Sink = std::function<void(json reply)>;
+  using Sink = std::function<void(std::string reply)>;
 
   void handle(json message, proto::Framing framing, const Sink& sink);
   void start(proto::Request request, proto::Framing framing, Sink sink);

@@ -14,7 +14,7 @@ std::shared_ptr<rpc::Call> make_call(boost::asio::io_context& io, const std::str
   proto::Request req{method, nullptr, 1, false};
   return std::make_shared<rpc::Call>(io.get_executor(), req, proto::Framing::ndjson,
                                      std::weak_ptr<rpc::Dispatcher>(),
-                                     [reply](proto::json r) { *reply = std::move(r); });
+                                     [reply](std::string r) { *reply = proto::json::parse(r); });
 }
 
 }  // namespace
