@@ -7,6 +7,7 @@ set -euo pipefail
 build=${1:-build}
 root=$(cd "$(dirname "$0")/.." && pwd)
 lamp="$build/server/lamp"
+[[ "$lamp" = /* ]] || lamp="$PWD/$lamp"
 dir=$(mktemp -d)  # mode 0700: a private socket directory
 sock="$dir/lamp.sock"
 pids=()
@@ -47,6 +48,34 @@ step "lamp chat --message 'Say hello'"
 
 step "lamp chat --stream --message 'Write a haiku about Emacs'"
 "$lamp" chat --socket "$sock" --stream --message "Write a haiku about Emacs."
+
+# Character range (1-based, end exclusive, as Emacs counts) of the comment block that starts on
+# the first line containing PATTERN: what a user would select.
+comment_range() {
+  python3 - "$1" "$2" <<'PY'
+import sys
+text = open(sys.argv[1], encoding="utf-8").read()
+lines = text.splitlines(keepends=True)
+first = next(i for i, l in enumerate(lines) if sys.argv[2] in l)
+marker = lines[first].lstrip()[:2]
+last = first
+while last + 1 < len(lines) and lines[last + 1].lstrip().startswith(marker):
+    last += 1
+start = sum(len(l) for l in lines[:first]) + 1
+print(start, start + sum(len(l) for l in lines[first:last + 1]))
+PY
+}
+
+project="$dir/project"
+mkdir -p "$project"
+cp "$root/examples/fizzbuzz.py" "$project/"
+read -r start end < <(comment_range "$project/fizzbuzz.py" "# TODO")
+step "lamp patch fizzbuzz.py --start $start --end $end   (the TODO comment)"
+(cd "$project" && "$lamp" patch fizzbuzz.py --start "$start" --end "$end" --socket "$sock" >"$dir/fizzbuzz.diff")
+cat "$dir/fizzbuzz.diff"
+
+step "patch -p1 < fizzbuzz.diff, then run it"
+(cd "$project" && patch -p1 <"$dir/fizzbuzz.diff" && python3 fizzbuzz.py)
 
 step "lamp status"
 "$lamp" status --socket "$sock"

@@ -12,6 +12,7 @@ namespace lamp::cli {
 void add_serve_command(CLI::App& app, int& exit_code);
 void add_info_commands(CLI::App& app, int& exit_code);  // ping, status
 void add_chat_command(CLI::App& app, int& exit_code);
+void add_patch_command(CLI::App& app, int& exit_code);
 
 // Prints "lamp: MESSAGE" on stderr, the one-line error every command uses.
 void print_error(const std::string& message);

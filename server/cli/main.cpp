@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   lamp::cli::add_serve_command(app, exit_code);
   lamp::cli::add_info_commands(app, exit_code);
   lamp::cli::add_chat_command(app, exit_code);
+  lamp::cli::add_patch_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `lamp serve`: wires configuration, methods and the socket server, and runs the event loop
 // until SIGINT/SIGTERM.
+#include "acp/agent.hpp"
 #include "app/config.hpp"
 #include "app/context.hpp"
 #include "cli/commands.hpp"
 #include "log.hpp"
 #include "methods/chat.hpp"
 #include "methods/core.hpp"
+#include "methods/wisp_patch.hpp"
 #include "proto/socket_path.hpp"
 #include "transport/server.hpp"
 
@@ -37,8 +39,11 @@ int serve(const ServeOptions& opts) {
   methods::register_core(registry, ctx);
   if (opts.test_methods) methods::register_test_methods(registry);
   // Declared before the server so that connections closing at exit can still cancel jobs.
+  boost::asio::thread_pool cpu(2);  // reply repair and diffing for wisp.patch
   upstream::ChatService chat(io.get_executor(), ctx);
   methods::register_chat(registry, chat);
+  methods::register_wisp_patch(registry, chat, cpu);
+  acp::Agent acp_agent(registry, chat);  // ACP methods; owns the sessions (docs/acp.md)
 
   transport::ServerOptions server_options;
   server_options.socket_path = proto::resolve_socket_path(opts.socket);
