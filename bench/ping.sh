@@ -19,7 +19,7 @@ LAMP=$BUILD/server/lamp
 RUN_S=${BENCH_SECONDS:-1.5}
 WARM_MS=${BENCH_WARMUP_MS:-200}
 START_TIMEOUT_S=${BENCH_START_TIMEOUT:-10}
-PIN=${BENCH_PIN:-latency}
+PIN=${BENCH_PIN:-auto}
 TARGET_P50_US=25
 TARGET_RPS_64=100000
 
@@ -27,13 +27,15 @@ for f in "$LOAD" "$CEIL"; do
     [[ -x $f ]] || { echo "ping.sh: $f not built" >&2; exit 2; }
 done
 case $PIN in
-latency | none | same) ;;
-*) echo "ping.sh: BENCH_PIN must be latency, same or none" >&2; exit 2 ;;
+auto | same | none) ;;
+*) echo "ping.sh: BENCH_PIN must be auto, same or none" >&2; exit 2 ;;
 esac
+NCPU=$(nproc)
 if [[ $PIN != none ]] && ! command -v taskset >/dev/null; then
     echo "ping.sh: taskset not found; running unpinned" >&2
     PIN=none
 fi
+HZ=$(getconf CLK_TCK)
 
 DIR=$(mktemp -d "${TMPDIR:-/tmp}/lamp-bench.XXXXXX")
 chmod 0700 "$DIR"
@@ -59,26 +61,43 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# CPU busy percentage over 0.3 s, from /proc/stat (0 when unavailable).
+# cpu_jiffies: "TOTAL BUSY" jiffies of all CPUs so far, from /proc/stat.
+cpu_jiffies() {
+    local u n s i w q sq st
+    read -r _ u n s i w q sq st _ </proc/stat
+    echo "$((u + n + s + i + w + q + sq + st)) $((u + n + s + q + sq + st))"
+}
+
+# proc_jiffies PID: user+system jiffies of a process (all its threads).
+proc_jiffies() {
+    local stat
+    local -a f
+    stat=$(cat "/proc/$1/stat" 2>/dev/null) || { echo 0; return; }
+    stat=${stat##*) } # fields after "(comm) "; utime and stime are fields 14 and 15 overall
+    read -r -a f <<<"$stat"
+    echo $((f[11] + f[12]))
+}
+
+# CPU busy percentage over 0.3 s.
 cpu_busy() {
-    local u n s i w q sq st t1 t2 i1 i2
-    [[ -r /proc/stat ]] || { echo 0; return; }
-    read -r _ u n s i w q sq st _ </proc/stat
-    t1=$((u + n + s + i + w + q + sq + st)); i1=$((i + w))
+    local t1 b1 t2 b2
+    read -r t1 b1 < <(cpu_jiffies)
     sleep 0.3
-    read -r _ u n s i w q sq st _ </proc/stat
-    t2=$((u + n + s + i + w + q + sq + st)); i2=$((i + w))
-    if ((t2 > t1)); then echo $((100 - 100 * (i2 - i1) / (t2 - t1))); else echo 0; fi
+    read -r t2 b2 < <(cpu_jiffies)
+    if ((t2 > t1)); then echo $((100 * (b2 - b1) / (t2 - t1))); else echo 0; fi
 }
 
 # field JSON KEY: a number out of ping_load's one-line JSON report.
 field() { sed -n "s/.*\"$2\":\([^,}]*\).*/\1/p" <<<"$1"; }
 
-# pin_cmd MODE: the taskset prefix for a run ("latency" pins the 1-client latency run only).
-pin_cmd() {
-    if [[ $PIN == same || ($PIN == latency && $1 == latency) ]]; then
-        echo "taskset -c 0"
-    fi
+# cpus_for MODE: "SERVER_CPUS LOAD_CPUS" for a run, or "- -" for no pinning.
+#   auto: latency run on one shared core, throughput runs on a core each; same: all on CPU 0.
+cpus_for() {
+    case $PIN/$1 in
+    none/*) echo "- -" ;;
+    same/* | auto/latency) echo "0 0" ;;
+    auto/*) if ((NCPU > 1)); then echo "0 1"; else echo "0 0"; fi ;;
+    esac
 }
 
 # start_server NAME SOCKET CMD...: start in the background, wait until the socket answers a ping.
@@ -113,24 +132,28 @@ start_server() {
     exit 1
 }
 
-# Results, keyed "server/mode/clients".
-declare -A RPS P50 P99
+# Results, keyed "server/mode/clients"; LOADCPU is the load generator's CPU use (% of one CPU),
+# OTHER the CPU used by other processes during the run (% of all CPUs).
+declare -A RPS P50 P99 LOADCPU OTHER
 
 # measure NAME SOCKET MODE CLIENTS
 measure() {
-    local name=$1 sock=$2 mode=$3 clients=$4 pin out
-    pin=$(pin_cmd "$mode")
-    if [[ -n $pin ]]; then # the server (all its threads) joins the load generator on CPU 0
-        taskset -a -p -c 0 "${SPID[$name]}" >/dev/null
-    elif [[ $PIN != none ]]; then
-        taskset -a -p -c "0-$(($(nproc) - 1))" "${SPID[$name]}" >/dev/null
+    local name=$1 sock=$2 mode=$3 clients=$4 scpu lcpu out t1 b1 t2 b2 s1 s2 load_j other
+    local -a pin=()
+    read -r scpu lcpu < <(cpus_for "$mode")
+    if [[ $scpu != - ]]; then # pin every thread of the server, then the load generator
+        taskset -a -p -c "$scpu" "${SPID[$name]}" >/dev/null
+        pin=(taskset -c "$lcpu")
     fi
-    # shellcheck disable=SC2086 # $pin is a word list on purpose
-    if ! out=$($pin "$LOAD" --socket "$sock" --clients "$clients" --seconds "$RUN_S" \
+    read -r t1 b1 < <(cpu_jiffies)
+    s1=$(proc_jiffies "${SPID[$name]}")
+    if ! out=$("${pin[@]}" "$LOAD" --socket "$sock" --clients "$clients" --seconds "$RUN_S" \
         --warmup-ms "$WARM_MS" --json); then
         echo "ping.sh: ping_load reported errors against $name ($mode, $clients clients): $out" >&2
         exit 1
     fi
+    s2=$(proc_jiffies "${SPID[$name]}")
+    read -r t2 b2 < <(cpu_jiffies)
     if [[ $(field "$out" errors) != 0 ]]; then
         echo "ping.sh: ping_load reported errors against $name: $out" >&2
         exit 1
@@ -138,6 +161,16 @@ measure() {
     RPS[$name/$mode/$clients]=$(field "$out" rps)
     P50[$name/$mode/$clients]=$(field "$out" p50_us)
     P99[$name/$mode/$clients]=$(field "$out" p99_us)
+    LOADCPU[$name/$mode/$clients]=$(field "$out" load_cpu_pct)
+    # Busy time not spent by the server or the load generator, as % of all CPUs' time.
+    load_j=$(awk -v s="$(field "$out" load_cpu_s)" -v hz="$HZ" 'BEGIN { printf "%d", s * hz }')
+    other=0
+    if ((t2 > t1)); then
+        other=$((100 * (b2 - b1 - (s2 - s1) - load_j) / (t2 - t1)))
+        ((other >= 0)) || other=0
+    fi
+    OTHER[$name/$mode/$clients]=$other
+    ((other <= 10)) || NOISY=1
 }
 
 RUNS=("latency 1" "throughput 1" "throughput 8" "throughput 64")
@@ -151,38 +184,56 @@ bench_server() {
 }
 
 busy=$(cpu_busy)
-echo "ping benchmark: ${RUN_S}s per run (${WARM_MS} ms warmup), $(nproc) CPUs, pinning: $PIN"
+case $PIN in
+auto) pin_text="latency run: server and load on CPU 0; throughput runs: server CPU 0, load CPU 1" ;;
+same) pin_text="server and load on CPU 0" ;;
+none) pin_text="none" ;;
+esac
+echo "ping benchmark: ${RUN_S}s per run (${WARM_MS} ms warmup), $NCPU CPUs, pinning ($PIN): $pin_text"
 if ((busy > 10)); then
     echo "warning: the machine was ${busy}% busy before the start; figures will be noisy"
 fi
+HAVE_LAMP=0
+if [[ -x $LAMP ]]; then
+    HAVE_LAMP=1
+else
+    echo "lamp: missing ($LAMP not built); measuring the ceiling only"
+fi
+NOISY=0
 
 SERVERS=(ceiling)
 start_server ceiling "$DIR/ceiling.sock" "$CEIL" --socket "$DIR/ceiling.sock"
 bench_server ceiling "$DIR/ceiling.sock"
 kill -TERM "${SPID[ceiling]}" 2>/dev/null || true # lamp runs alone
 
-if [[ -x $LAMP ]]; then
+if ((HAVE_LAMP)); then
     SERVERS+=(lamp)
     start_server lamp "$DIR/lamp.sock" "$LAMP" serve --socket "$DIR/lamp.sock"
     bench_server lamp "$DIR/lamp.sock"
-else
-    echo "lamp: missing ($LAMP not built); measuring the ceiling only"
 fi
 
 echo
-printf '%-8s %-10s %7s %11s %9s %9s\n' server run clients req/s "p50 us" "p99 us"
+printf '%-8s %-10s %7s %5s %11s %9s %9s %6s %6s\n' server run clients cpus req/s "p50 us" "p99 us" \
+    load% other%
 for name in "${SERVERS[@]}"; do
     for run in "${RUNS[@]}"; do
         read -r mode clients <<<"$run"
+        read -r scpu lcpu < <(cpus_for "$mode")
+        if [[ $scpu == - ]]; then cpus=any; else cpus=$scpu/$lcpu; fi
         k=$name/$mode/$clients
-        printf '%-8s %-10s %7s %11.0f %9.2f %9.2f\n' "$name" "$mode" "$clients" \
-            "${RPS[$k]}" "${P50[$k]}" "${P99[$k]}"
+        printf '%-8s %-10s %7s %5s %11.0f %9.2f %9.2f %6s %6s\n' "$name" "$mode" "$clients" \
+            "$cpus" "${RPS[$k]}" "${P50[$k]}" "${P99[$k]}" "${LOADCPU[$k]}" "${OTHER[$k]}"
     done
 done
+echo "(cpus: server/load generator CPU; load%: the load generator's CPU use, near 100 (50 on a shared"
+echo " CPU) means it limited the run; other%: CPU used by other processes in the run, >10 is noise)"
+if ((NOISY)); then
+    echo "warning: other processes used over 10% of the CPUs during some runs; figures are noisy"
+fi
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 
-if [[ -x $LAMP ]]; then
+if ((HAVE_LAMP)); then
     echo
     printf '%-19s %7s %11s %9s %9s\n' "lamp/ceiling" clients req/s p50 p99
     for run in "${RUNS[@]}"; do
@@ -194,13 +245,13 @@ if [[ -x $LAMP ]]; then
 fi
 
 echo
-if [[ -x $LAMP ]]; then
+if ((HAVE_LAMP)); then
     p50=${P50[lamp/latency/1]} rps=${RPS[lamp/throughput/64]}
     verdict() { awk -v x="$1" -v op="$2" -v t="$3" \
         'BEGIN { ok = (op == "le") ? (x <= t) : (x >= t); print ok ? "met" : "MISSED" }'; }
-    printf 'target: lamp p50 <= %s us with 1 client:      %9.2f us    %s\n' \
+    printf 'target: lamp p50 <= %s us with 1 client (latency run):  %9.2f us     %s\n' \
         "$TARGET_P50_US" "$p50" "$(verdict "$p50" le "$TARGET_P50_US")"
-    printf 'target: lamp >= %s req/s with 64 clients:  %9.0f req/s %s\n' \
+    printf 'target: lamp >= %s req/s with 64 clients:            %9.0f req/s  %s\n' \
         "$TARGET_RPS_64" "$rps" "$(verdict "$rps" ge "$TARGET_RPS_64")"
 else
     echo "target: lamp p50 <= $TARGET_P50_US us with 1 client: n/a (lamp missing)"

@@ -32,7 +32,7 @@ struct client {
     int fd;
     int alive;
     uint64_t id_base, seq;
-    struct pending *ring;         /* in-flight requests, oldest first */
+    struct pending *ring;         /* in-flight requests: a ring of `pipeline` slots */
     unsigned head, count;
     char *rbuf;
     size_t rlen, rcap;
@@ -72,10 +72,11 @@ static void usage(void)
 {
     fprintf(stderr,
             "usage: ping_load --socket PATH [--clients N] [--seconds S] [--warmup-ms W]\n"
-            "                 [--pipeline P] [--threads T] [--timeout-ms MS] [--json]\n"
+            "                 [--pipeline P] [--threads T] [--timeout-ms MS] [--spin] [--json]\n"
             "  S is the whole run (fractions allowed); the first W ms of it are not recorded\n"
             "  (default W = min(200, S*250)). A reply outstanding longer than MS (default\n"
-            "  1000) counts as lost. Exit status 1 on any error or when nothing completed.\n");
+            "  1000) counts as lost. --spin polls instead of sleeping (burns a CPU).\n"
+            "  Exit status 1 on any error or when nothing completed, 2 on usage or connect errors.\n");
     exit(2);
 }
 
@@ -244,7 +245,8 @@ static void handle_reply(struct worker *w, struct client *c, const char *s, cons
     uint64_t id;
     int ok = reply_id(s, e, &id) && reply_is_pong(s, e);
     if (c->count == 0) {          /* a reply nobody asked for */
-        w->mismatches++;
+        if (w->mismatches++ < 5)
+            fprintf(stderr, "ping_load: unexpected reply: %.*s\n", (int)(e - s > 200 ? 200 : e - s), s);
         return;
     }
     struct pending *h = &c->ring[c->head];
@@ -312,15 +314,16 @@ static int on_readable(struct worker *w, struct client *c)
     }
 }
 
-/* A dead connection: every request it still had in flight is lost. */
-static void client_failed(struct worker *w, struct client *c, const char *why)
+/* A connection given up: every request it still had in flight is lost. A timeout counts
+ * only the lost replies; a failed socket also counts a connection error. */
+static void client_failed(struct worker *w, struct client *c, const char *why, int conn_error)
 {
     if (!c->alive)
         return;
-    if (w->conn_errors < 5)
+    if (w->conn_errors + w->lost < 5)
         fprintf(stderr, "ping_load: connection %d: %s (%u in flight)\n",
                 (int)(c->id_base / ID_STRIDE), why, c->count);
-    w->conn_errors++;
+    w->conn_errors += (uint64_t)conn_error;
     w->lost += c->count;
     c->count = 0;
     client_close(w, c);
@@ -339,7 +342,7 @@ static void check_timeouts(struct worker *w, uint64_t t)
                 oldest = ts;
         }
         if (t - oldest > timeout_ns)
-            client_failed(w, c, "reply timed out");
+            client_failed(w, c, "reply timed out", 0);
     }
 }
 
@@ -349,7 +352,7 @@ static void *worker_run(void *arg)
     for (int i = 0; i < w->nclients; i++) {
         struct client *c = &w->clients[i];
         if (fill_pipeline(w, c) < 0)
-            client_failed(w, c, "write failed");
+            client_failed(w, c, "write failed", 1);
     }
     struct epoll_event evs[512];
     uint64_t next_check = now_ns() + 100000000ULL;
@@ -376,16 +379,16 @@ static void *worker_run(void *arg)
                 continue;
             uint32_t e = evs[i].events;
             if ((e & EPOLLOUT) && flush_out(w, c) < 0) {
-                client_failed(w, c, "write failed");
+                client_failed(w, c, "write failed", 1);
                 continue;
             }
             if (e & (EPOLLIN | EPOLLERR | EPOLLHUP)) {
                 if (on_readable(w, c) < 0) {
-                    client_failed(w, c, "closed by server");
+                    client_failed(w, c, "closed by server", 1);
                     continue;
                 }
                 if (fill_pipeline(w, c) < 0)
-                    client_failed(w, c, "write failed");
+                    client_failed(w, c, "write failed", 1);
             }
         }
     }
@@ -611,9 +614,9 @@ int main(int argc, char **argv)
         printf("{\"clients\":%d,\"threads\":%d,\"pipeline\":%d,\"seconds\":%.3f,\"warmup_ms\":%ld,"
                "\"measured_s\":%.3f,\"requests\":%zu,\"rps\":%.1f,\"p50_us\":%.2f,\"p90_us\":%.2f,"
                "\"p99_us\":%.2f,\"max_us\":%.2f,\"errors\":%" PRIu64 ",\"mismatches\":%" PRIu64
-               ",\"lost\":%" PRIu64 ",\"conn_errors\":%" PRIu64 ",\"load_cpu_pct\":%.0f}\n",
+               ",\"lost\":%" PRIu64 ",\"conn_errors\":%" PRIu64 ",\"load_cpu_s\":%.3f,\"load_cpu_pct\":%.0f}\n",
                opt.clients, opt.threads, opt.pipeline, opt.seconds, opt.warmup_ms, dur, n, rps,
-               p50, p90, p99, pmax, errors, mism, lost, cerr, cpu_pct);
+               p50, p90, p99, pmax, errors, mism, lost, cerr, cpu_s, cpu_pct);
     } else {
         printf("socket     %s\n", opt.socket);
         printf("clients    %d (threads %d, pipeline %d)\n", opt.clients, opt.threads, opt.pipeline);
@@ -625,13 +628,25 @@ int main(int argc, char **argv)
                errors, mism, lost, cerr);
         printf("load cpu   %.0f%% (this generator, all threads)\n", cpu_pct);
     }
+    int status = 0;
     if (errors) {
         fprintf(stderr, "ping_load: %" PRIu64 " errors\n", errors);
-        return 1;
-    }
-    if (!n) {
+        status = 1;
+    } else if (!n) {
         fprintf(stderr, "ping_load: no request completed\n");
-        return 1;
+        status = 1;
     }
-    return 0;
+    for (int i = 0; i < opt.clients; i++) {
+        free(cs[i].ring);
+        free(cs[i].rbuf);
+        free(cs[i].wbuf);
+    }
+    for (int t = 0; t < opt.threads; t++) {
+        close(ws[t].epfd);
+        free(ws[t].lat);
+    }
+    free(lat);
+    free(cs);
+    free(ws);
+    return status;
 }

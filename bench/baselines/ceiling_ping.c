@@ -20,6 +20,7 @@
 #define MAX_LINE (1u << 20)       /* a line longer than this closes the connection */
 
 struct conn {
+    struct conn *prev, *next;     /* all open connections, to free them on exit */
     int fd;
     char *rbuf;                   /* unconsumed input (partial line at the front) */
     size_t rlen, rcap;
@@ -29,6 +30,7 @@ struct conn {
 };
 
 static int epfd = -1;
+static struct conn *conns;
 
 static void die(const char *what)
 {
@@ -44,6 +46,12 @@ static void usage(void)
 
 static void conn_close(struct conn *c)
 {
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        conns = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
     epoll_ctl(epfd, EPOLL_CTL_DEL, c->fd, NULL);
     close(c->fd);
     free(c->rbuf);
@@ -255,7 +263,12 @@ static void on_accept(int lfd)
             free(c->rbuf);
             free(c);
             close(fd);
+            continue;
         }
+        c->next = conns;
+        if (conns)
+            conns->prev = c;
+        conns = c;
     }
 }
 
@@ -334,21 +347,22 @@ int main(int argc, char **argv)
     fflush(stdout);
 
     struct epoll_event evs[256];
+    int status = 1;
     for (;;) {
         int n = epoll_wait(epfd, evs, 256, -1);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
             perror("epoll_wait");
-            break;
+            goto out;
         }
         for (int i = 0; i < n; i++) {
             void *p = evs[i].data.ptr;
             if (p == &lfd_tag) {
                 on_accept(lfd);
             } else if (p == &sfd_tag) {
-                unlink(path);
-                return 0;
+                status = 0;
+                goto out;
             } else {
                 struct conn *c = p;
                 uint32_t e = evs[i].events;
@@ -361,6 +375,12 @@ int main(int argc, char **argv)
             }
         }
     }
+out:
     unlink(path);
-    return 1;
+    while (conns)
+        conn_close(conns);
+    close(lfd);
+    close(sfd);
+    close(epfd);
+    return status;
 }
