@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build test demo clean bench-ping
+.PHONY: all deps configure build test demo clean bench bench-ping bench-chat
 
 all: build
 
@@ -27,6 +27,16 @@ demo: build
 
 bench-ping: build
 	bench/ping.sh $(BUILD)
+
+bench-chat: build
+	bench/chat/run.sh $(BUILD)
+
+# Every benchmark in bench/, one after the other (figures only; nothing here fails on a target).
+bench: build
+	bench/ping.sh $(BUILD)
+	bench/chat/run.sh $(BUILD)
+	@for s in bench/diff/run.sh bench/emacs/run.sh bench/acp/run.sh; do \
+	  if [ -x $$s ]; then echo "== $$s"; $$s $(BUILD) || exit 1; fi; done
 
 clean:
 	rm -rf $(BUILD)

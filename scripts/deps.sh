@@ -10,17 +10,32 @@ packages=(
   emacs-nox netcat-openbsd
 )
 
+# Node.js runs the ACP conformance tests; any existing install (e.g. NodeSource) will do.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
   [[ "$status" == "install ok installed" ]] || missing+=("$p")
 done
 if ((${#missing[@]} == 0)); then
-  echo "deps: all ${#packages[@]} packages present"
-  exit 0
+  echo "deps: all ${#packages[@]} Debian packages present"
+else
+  echo "deps: installing ${missing[*]}"
+  sudo=()
+  if [[ $(id -u) -ne 0 ]]; then sudo=(sudo); fi
+  "${sudo[@]}" apt-get update
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
 fi
-echo "deps: installing ${missing[*]}"
-sudo=()
-if [[ $(id -u) -ne 0 ]]; then sudo=(sudo); fi
-"${sudo[@]}" apt-get update
-DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
+
+# npm packages, pinned by lockfiles, installed only when the lockfile changed.
+root=$(cd "$(dirname "$0")/.." && pwd)
+for dir in "$root"/tests/acp; do
+  [[ -f "$dir/package-lock.json" ]] || continue
+  if [[ ! -f "$dir/node_modules/.package-lock.json" || "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]]; then
+    echo "deps: npm ci in ${dir#"$root"/}"
+    npm ci --prefix "$dir" --no-audit --no-fund
+  fi
+done

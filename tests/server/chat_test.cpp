@@ -2,7 +2,7 @@
 // Integration: chat.completions through the real lamp to the fake upstream over HTTP:
 // forwarding, retries, faults, streaming, cancellation, bounded concurrency, no key leaks.
 #include "client/rpc_client.hpp"
-#include "support/fake_upstream.hpp"
+#include "support/upstream_fixture.hpp"
 
 #include <gtest/gtest.h>
 
@@ -23,57 +23,7 @@ json user_message(const std::string& text) {
 
 }  // namespace
 
-class ChatTest : public ::testing::Test {
- protected:
-  // Starts lamp against the fake with extra environment.
-  LampServer& start(std::map<std::string, std::string> env = {}) {
-    auto full = fake.lamp_env();
-    for (auto& [k, v] : env) full[k] = v;
-    server = std::make_unique<LampServer>(dir.file("lamp.sock"), LampServer::Options{{}, full, true, true});
-    return *server;
-  }
-
-  RpcClient client() { return RpcClient(server->socket()); }
-
-  // Calls and returns the whole reply object (result or error), collecting notifications.
-  json call_raw(RpcClient& c, const json& params, std::vector<json>* notes = nullptr,
-                std::chrono::milliseconds timeout = 30s) {
-    const json id = c.next_id();
-    c.send_raw(proto::dump(proto::make_request(id, "chat.completions", params)) + "\n");
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    for (;;) {
-      auto m = c.read_message(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()));
-      if (!m) return nullptr;
-      all_output += proto::dump(*m);
-      if (m->contains("method")) {
-        if (notes) notes->push_back(*m);
-        continue;
-      }
-      if ((*m)["id"] == id) return *m;
-    }
-  }
-
-  json wait_log(const std::function<bool(const json&)>& done, std::chrono::milliseconds timeout = 5s) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    json log;
-    do {
-      log = fake.log();
-      if (done(log)) break;
-      std::this_thread::sleep_for(20ms);
-    } while (std::chrono::steady_clock::now() < deadline);
-    return log;
-  }
-
-  void TearDown() override {
-    if (server) all_output += server->stderr_text();
-    EXPECT_EQ(all_output.find(FakeUpstream::kApiKey), std::string::npos) << "the API key leaked";
-  }
-
-  harness::TempDir dir;
-  FakeUpstream fake;
-  std::unique_ptr<LampServer> server;
-  std::string all_output;  // every reply, notification and server log line seen
-};
+using ChatTest = harness::UpstreamTest;
 
 TEST_F(ChatTest, ForwardsBodyAndHeadersExactly) {
   start();

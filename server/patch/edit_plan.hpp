@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The edits recovered from a model reply, independent of the shape the reply had.
+#pragma once
+
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace lamp::patch {
+
+// Replace the lines `search` (located by content) with `replace`. An empty `search` inserts
+// `replace` right after the selection.
+struct SearchReplace {
+  std::vector<std::string> search;
+  std::vector<std::string> replace;
+};
+
+enum class HunkLineKind { context, removed, added, unmarked };
+struct HunkLine {
+  HunkLineKind kind;
+  std::string text;  // without the one-character prefix
+};
+// One hunk of a unified diff; its @@ numbers are deliberately not kept.
+struct DiffHunk {
+  std::vector<HunkLine> lines;
+};
+
+// A bare code block: new text for the selection, for a region around it (found from the
+// block's first and last lines), or for the whole file. `fenced` is false when the whole
+// reply was taken as code, which then needs both ends anchored in the file.
+struct RegionReplacement {
+  std::vector<std::string> lines;
+  bool fenced = true;
+};
+
+struct Edit {
+  std::variant<SearchReplace, DiffHunk, RegionReplacement> body;
+  std::string label;  // how failure messages name it: "SEARCH/REPLACE block 2 of 3"
+};
+
+struct EditPlan {
+  std::vector<Edit> edits;
+  std::string rationale;
+  bool declared_no_change = false;  // the reply said "NO CHANGE" (or JSON equivalent)
+};
+
+// Why a reply could not be turned into an edit, precise enough to send back to the model.
+struct RepairFailure {
+  std::string description;
+};
+
+}  // namespace lamp::patch

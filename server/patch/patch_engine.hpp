@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The wisp.patch engine's entry points: validated request -> messages -> model reply ->
+// verified unified diff (or a precise failure to send back to the model once).
+#pragma once
+
+#include "patch/edit_plan.hpp"
+#include "patch/prompt.hpp"
+#include "patch/request.hpp"
+
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace lamp::patch {
+
+struct PatchReady {          // {ok:true, patch, rationale}
+  std::string patch;         // unified diff, verified to turn buffer_text into edited_text
+  std::string rationale;
+  std::string edited_text;
+};
+
+struct NoChange {            // {ok:false, patch:"", rationale}
+  std::string rationale;
+};
+
+// RepairFailure (edit_plan.hpp): nothing usable; retry with build_retry_messages, and after
+// a second failure answer -32004.
+using PatchOutcome = std::variant<PatchReady, NoChange, RepairFailure>;
+
+// Parses and applies `model_reply` to request.buffer_text, diffs and verifies. Throws
+// proto::RpcError(-32603) only if a generated diff fails verification (a bug, never the
+// model's fault).
+PatchOutcome make_patch(const PatchRequest& request, std::string_view model_reply);
+
+}  // namespace lamp::patch

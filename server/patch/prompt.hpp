@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The chat messages sent upstream for wisp.patch: the first request and the single retry.
+#pragma once
+
+#include "patch/edit_plan.hpp"
+#include "patch/request.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace lamp::patch {
+
+// Shown around the selection in the buffer; never part of the file (the parser drops them
+// should a model copy them).
+inline constexpr std::string_view kSelectionBegin = "[[WISP-SELECTION-BEGIN]]";
+inline constexpr std::string_view kSelectionEnd = "[[WISP-SELECTION-END]]";
+
+// [{role:"system",content}, {role:"user",content}] asking for SEARCH/REPLACE blocks.
+nlohmann::json build_messages(const PatchRequest& request);
+
+// The first messages, the model's reply, and a user message saying exactly what failed.
+nlohmann::json build_retry_messages(const PatchRequest& request, std::string_view first_reply,
+                                    const RepairFailure& failure);
+
+// The system prompt alone (documented in docs/patch-format.md).
+std::string_view system_prompt();
+
+// The buffer as shown to the model: "\r\n" as "\n", selection markers inserted (on lines of
+// their own when the selection covers whole lines).
+std::string marked_buffer(const PatchRequest& request);
+
+}  // namespace lamp::patch

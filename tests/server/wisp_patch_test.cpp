@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Integration: wisp.patch through the real lamp and the fake upstream: the diff applies with
+// GNU patch, the corrective retry, unusable replies, bad selections, cancellation, the CLI.
+#include "support/upstream_fixture.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+using namespace lamp;
+using namespace std::chrono_literals;
+using harness::UpstreamTest;
+using proto::json;
+
+namespace {
+
+const std::string kBuffer =
+    "def add(a, b):\n"
+    "    # TODO: return the sum of a and b (wisp-it-test)\n"
+    "    pass\n"
+    "\n"
+    "print(add(1, 2))\n";
+
+const std::string kGoodReply =
+    "Implemented it.\n\n```python\n<<<<<<< SEARCH\n"
+    "    # TODO: return the sum of a and b (wisp-it-test)\n    pass\n"
+    "=======\n    return a + b\n>>>>>>> REPLACE\n```\n";
+
+const std::string kBadReply = "<<<<<<< SEARCH\n    this is not in the file\n=======\n    x = 1\n>>>>>>> REPLACE\n";
+
+json patch_params(const std::string& buffer = kBuffer) {
+  const auto start = static_cast<std::int64_t>(buffer.find("# TODO")) + 1;
+  const auto end = static_cast<std::int64_t>(buffer.find("    pass")) + 1;
+  return {{"file_path", "/home/u/proj/src/calc.py"},
+          {"language", "python"},
+          {"comment_style", "line"},
+          {"selection", {{"start_pos", start}, {"end_pos", end}}},
+          {"buffer_text", buffer},
+          {"context", {{"project_root", "/home/u/proj"}}}};
+}
+
+// Applies `diff` with GNU patch to `original` saved as REL in a fresh directory.
+std::string apply_with_patch(const std::string& rel, const std::string& original, const std::string& diff) {
+  harness::TempDir dir;
+  std::filesystem::create_directories(std::filesystem::path(dir.file(rel)).parent_path());
+  std::ofstream(dir.file(rel), std::ios::binary) << original;
+  std::ofstream(dir.file("change.diff"), std::ios::binary) << diff;
+  const std::string cmd = "cd '" + dir.path() + "' && patch -p1 --quiet < change.diff";
+  if (std::system(cmd.c_str()) != 0) return "<patch failed>";
+  return harness::read_file(dir.file(rel));
+}
+
+}  // namespace
+
+using WispPatchTest = UpstreamTest;
+
+TEST_F(WispPatchTest, ProducesADiffThatApplies) {
+  start();
+  fake.enqueue({{"content", kGoodReply}});
+  auto c = client();
+  std::vector<json> notes;
+  auto reply = call_raw(c, patch_params(), &notes, 30s, "wisp.patch");
+  ASSERT_TRUE(reply.contains("result")) << reply;
+  const auto& r = reply["result"];
+  EXPECT_EQ(r["ok"], true);
+  EXPECT_EQ(r["rationale"], "Implemented it.");
+  EXPECT_EQ(r["model"], "gpt-4o-mini");
+  EXPECT_GT(r["usage"]["total_tokens"], 0);
+  const std::string patch = r["patch"];
+  EXPECT_EQ(patch.rfind("--- a/src/calc.py\n+++ b/src/calc.py\n", 0), 0u) << patch;
+  EXPECT_EQ(apply_with_patch("src/calc.py", kBuffer, patch),
+            "def add(a, b):\n    return a + b\n\nprint(add(1, 2))\n");
+  std::set<std::string> stages;
+  for (auto& n : notes) stages.insert(n["params"].value("stage", ""));
+  EXPECT_EQ(stages, (std::set<std::string>{"upstream", "validating"})) << json(notes);
+  // The prompt carried the buffer with the selection marked.
+  const json log = fake.log();
+  const json& sent = log["requests"][0]["body"]["messages"];
+  EXPECT_NE(proto::dump(sent).find("wisp-it-test"), std::string::npos) << sent;
+}
+
+TEST_F(WispPatchTest, RetriesOnceTellingTheModelWhatDidNotMatch) {
+  start();
+  fake.enqueue(json::array({{{"content", kBadReply}}, {{"content", kGoodReply}}}));
+  auto c = client();
+  auto reply = call_raw(c, patch_params(), nullptr, 30s, "wisp.patch");
+  ASSERT_TRUE(reply.contains("result")) << reply;
+  EXPECT_EQ(reply["result"]["ok"], true);
+  auto log = fake.log();
+  ASSERT_EQ(log["total"], 2);
+  const std::string retry_prompt = proto::dump(log["requests"][1]["body"]["messages"]);
+  EXPECT_NE(retry_prompt.find("this is not in the file"), std::string::npos) << "the failing block is quoted";
+}
+
+TEST_F(WispPatchTest, TwoUnusableRepliesEndWithMinus32004) {
+  start();
+  fake.enqueue(json::array({{{"content", kBadReply}}, {{"content", kBadReply}}}));
+  auto c = client();
+  auto reply = call_raw(c, patch_params(), nullptr, 30s, "wisp.patch");
+  ASSERT_TRUE(reply.contains("error")) << reply;
+  EXPECT_EQ(reply["error"]["code"], -32004);
+  EXPECT_EQ(reply["error"]["data"]["reply"], kBadReply);
+  EXPECT_EQ(fake.log()["total"], 2);
+}
+
+TEST_F(WispPatchTest, NoChangeIsOkFalse) {
+  start();
+  // An edit that leaves the text as it is: nothing to show, but not a failure.
+  fake.enqueue({{"content", "Nothing needs to change.\n<<<<<<< SEARCH\n    pass\n=======\n    pass\n>>>>>>> REPLACE\n"}});
+  auto c = client();
+  auto reply = call_raw(c, patch_params(), nullptr, 30s, "wisp.patch");
+  ASSERT_TRUE(reply.contains("result")) << reply;
+  EXPECT_EQ(reply["result"]["ok"], false);
+  EXPECT_EQ(reply["result"]["patch"], "");
+  EXPECT_EQ(reply["result"]["rationale"], "Nothing needs to change.");
+}
+
+TEST_F(WispPatchTest, BadSelectionsAreInvalidParamsWithoutAnUpstreamCall) {
+  start();
+  auto c = client();
+  auto params = patch_params();
+  params["selection"] = {{"start_pos", 10}, {"end_pos", 5}};
+  EXPECT_EQ(call_raw(c, params, nullptr, 10s, "wisp.patch")["error"]["code"], -32602);
+  params["selection"] = {{"start_pos", 1}, {"end_pos", 100000}};
+  EXPECT_EQ(call_raw(c, params, nullptr, 10s, "wisp.patch")["error"]["code"], -32602);
+  params.erase("buffer_text");
+  auto missing = call_raw(c, params, nullptr, 10s, "wisp.patch");
+  EXPECT_EQ(missing["error"]["code"], -32602);
+  EXPECT_NE(proto::dump(missing).find("buffer_text"), std::string::npos);
+  EXPECT_EQ(fake.log()["total"], 0);
+}
+
+TEST_F(WispPatchTest, NonAsciiBufferKeepsItsCharacters) {
+  start();
+  const std::string buffer = "# café ☕ 😀\ndef add(a, b):\n    # TODO: return the sum of a and b (wisp-it-test)\n    pass\n\nprint(add(1, 2))\n";
+  fake.enqueue({{"content", kGoodReply}});
+  auto c = client();
+  auto params = patch_params(buffer);
+  // Positions are characters: shift the byte-based offsets back by the extra UTF-8 bytes.
+  const std::int64_t extra = std::string("é☕😀").size() - 3;
+  params["selection"]["start_pos"] = params["selection"]["start_pos"].get<std::int64_t>() - extra;
+  params["selection"]["end_pos"] = params["selection"]["end_pos"].get<std::int64_t>() - extra;
+  auto reply = call_raw(c, params, nullptr, 30s, "wisp.patch");
+  ASSERT_TRUE(reply.contains("result")) << reply;
+  EXPECT_EQ(apply_with_patch("src/calc.py", buffer, reply["result"]["patch"]),
+            "# café ☕ 😀\ndef add(a, b):\n    return a + b\n\nprint(add(1, 2))\n");
+}
+
+TEST_F(WispPatchTest, CancelWhileTheModelThinks) {
+  start();
+  fake.set_default({{"delay_ms", 20000}});
+  auto c = client();
+  c.send_raw(proto::dump(proto::make_request(5, "wisp.patch", patch_params())) + "\n");
+  wait_log([](const json& l) { return l["in_flight"] == 1; });
+  c.notify("$/cancelRequest", {{"id", 5}});
+  json reply;
+  while (auto m = c.read_message(5s)) {
+    if (!m->contains("method")) {
+      reply = *m;
+      break;
+    }
+  }
+  EXPECT_EQ(reply["error"]["code"], -32800);
+}
+
+TEST_F(WispPatchTest, CliPrintsADiffForPatchP1) {
+  start();
+  harness::TempDir project;
+  std::filesystem::create_directories(project.file("src"));
+  std::ofstream(project.file("src/calc.py"), std::ios::binary) << kBuffer;
+  fake.enqueue({{"content", kGoodReply}});
+  const auto range = patch_params()["selection"];
+  const std::string cmd = "cd '" + project.path() + "' && '" + LAMP_BINARY + "' patch src/calc.py --socket '" +
+                          server->socket() + "' --start " + proto::dump(range["start_pos"]) + " --end " +
+                          proto::dump(range["end_pos"]) + " 2>/dev/null | patch -p1 --quiet";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  EXPECT_EQ(harness::read_file(project.file("src/calc.py")), "def add(a, b):\n    return a + b\n\nprint(add(1, 2))\n");
+}
