@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// One ACP prompt turn: links -> streamed answer -> edit review -> stopReason.
+#include "acp/prompt_turn.hpp"
+
+#include "acp/edit_apply.hpp"
+#include "acp/edit_format.hpp"
+#include "acp/updates.hpp"
+#include "upstream/chat_job.hpp"
+#include "upstream/chat_service.hpp"
+
+namespace lamp::acp {
+namespace {
+
+// ACP stop reasons for OpenAI finish reasons (anything else ends the turn normally).
+std::string_view stop_reason_for(const json& finish_reason) {
+  if (finish_reason == "length") return "max_tokens";
+  if (finish_reason == "content_filter") return "refusal";
+  return "end_turn";
+}
+
+const json& first_choice(const json& response) {
+  static const json none = json::object();
+  const auto choices = response.find("choices");
+  if (choices == response.end() || !choices->is_array() || choices->empty()) return none;
+  return (*choices)[0].is_object() ? (*choices)[0] : none;
+}
+
+}  // namespace
+
+PromptTurn::PromptTurn(std::shared_ptr<rpc::Call> call, std::weak_ptr<Session> session,
+                       upstream::ChatService& chat, std::vector<PromptPiece> pieces)
+    : call_(std::move(call)),
+      session_(std::move(session)),
+      chat_(chat),
+      pieces_(std::move(pieces)),
+      filter_([this](const Fence& fence) { return is_known_file_block(fence); }) {}
+
+PromptTurn::~PromptTurn() {
+  if (job_) job_->cancel();
+}
+
+void PromptTurn::start() {
+  const auto session = session_.lock();
+  if (!session) return;
+  cwd_ = session->cwd;
+  call_->on_cancel([weak = weak_from_this()] {
+    if (const auto self = weak.lock()) self->abandoned();
+  });
+  for (auto& piece : pieces_) {
+    if (const auto* file = std::get_if<AttachedFile>(&piece); file && file->path) {
+      session->files.insert_or_assign(*file->path, file->text);
+    } else if (auto* link = std::get_if<PromptLink>(&piece); link && link->path && !session->client.read_text_file) {
+      link->note = "contents not shown: the client does not offer fs/read_text_file";
+    }
+  }
+  read_links(0);
+}
+
+void PromptTurn::read_links(std::size_t from) {
+  const auto session = session_.lock();
+  if (over_ || !session) return;
+  for (std::size_t i = from; i < pieces_.size(); ++i) {
+    const auto* link = std::get_if<PromptLink>(&pieces_[i]);
+    if (link == nullptr || !link->path || !link->note.empty()) continue;
+    const std::string path = *link->path;
+    ask_client(call_, "fs/read_text_file", json{{"sessionId", session->id}, {"path", path}},
+               [weak = weak_from_this(), i, path](ClientReply reply) {
+                 const auto self = weak.lock();
+                 if (!self || self->over_) return;
+                 const auto* result = std::get_if<json>(&reply);
+                 const auto content = result ? result->find("content") : json::const_iterator();
+                 if (result && content != result->end() && content->is_string()) {
+                   if (const auto s = self->session_.lock()) s->files.insert_or_assign(path, content->get<std::string>());
+                   self->pieces_[i] = AttachedFile{path, path, content->get<std::string>()};
+                 } else {
+                   std::get<PromptLink>(self->pieces_[i]).note =
+                       "could not be read: " + (result ? std::string("no text content")
+                                                       : std::string(std::get<proto::RpcError>(reply).what()));
+                 }
+                 self->read_links(i + 1);
+               });
+    return;
+  }
+  ask_model();
+}
+
+void PromptTurn::ask_model() {
+  const auto session = session_.lock();
+  if (over_ || !session) return;
+  user_message_ = render_user_message(pieces_);
+  json messages = json::array({{{"role", "system"}, {"content", system_prompt(cwd_)}}});
+  for (const auto& message : session->history) messages.push_back(message);
+  messages.push_back({{"role", "user"}, {"content", user_message_}});
+
+  upstream::ChatHandlers handlers;
+  handlers.on_delta = [weak = weak_from_this()](const json& delta) {
+    if (const auto self = weak.lock()) self->on_delta(delta);
+  };
+  handlers.on_done = [weak = weak_from_this()](std::variant<json, proto::RpcError> outcome) {
+    if (const auto self = weak.lock()) self->on_done(std::move(outcome));
+  };
+  try {
+    job_ = chat_.start(json{{"messages", std::move(messages)}, {"stream", true}}, std::move(handlers));
+  } catch (const proto::RpcError& e) {
+    fail(e);
+  }
+}
+
+void PromptTurn::on_delta(const json& delta) {
+  const auto content = delta.find("content");
+  if (over_ || content == delta.end() || !content->is_string()) return;
+  const auto& text = content->get_ref<const std::string&>();
+  reply_ += text;
+  send_chunk(filter_.feed(text));
+}
+
+void PromptTurn::on_done(std::variant<json, proto::RpcError> outcome) {
+  if (over_) return;
+  if (const auto* error = std::get_if<proto::RpcError>(&outcome)) {
+    fail(*error);
+    return;
+  }
+  const json& choice = first_choice(std::get<json>(outcome));
+  if (reply_.empty()) {  // an upstream that answered without streaming
+    const json message = choice.value("message", json::object());
+    if (message.is_object() && message.value("content", json()).is_string()) {
+      reply_ = message["content"].get<std::string>();
+      send_chunk(filter_.feed(reply_));
+    }
+  }
+  send_chunk(filter_.finish());
+  const auto stop = stop_reason_for(choice.value("finish_reason", json()));
+  if (stop == "refusal") {
+    finish(stop, false);  // ACP: a refused prompt is left out of the next turn's context
+    return;
+  }
+  auto edits = stop == "end_turn" ? ready_edits() : std::vector<ReadyEdit>{};
+  if (edits.empty()) {
+    finish(stop, true);
+  } else {
+    review(std::move(edits));
+  }
+}
+
+std::vector<ReadyEdit> PromptTurn::ready_edits() const {
+  std::vector<ReadyEdit> ready;
+  const auto session = session_.lock();
+  if (!session) return ready;
+  for (const auto& block : find_edit_blocks(reply_, cwd_)) {
+    const auto known = session->files.find(block.path);
+    if (known == session->files.end()) continue;
+    auto applied = apply_edit_block(known->second, block.body, block.path);
+    if (const auto* failure = std::get_if<EditFailure>(&applied)) {
+      ready.push_back(ReadyEdit{block.path, known->second, "", failure->description});
+    } else if (auto& text = std::get<std::string>(applied); text != known->second) {
+      ready.push_back(ReadyEdit{block.path, known->second, std::move(text), ""});
+    }
+  }
+  return ready;
+}
+
+void PromptTurn::review(std::vector<ReadyEdit> edits) {
+  review_ = std::make_shared<EditReview>(call_, session_, std::move(edits),
+                                         [weak = weak_from_this()](std::vector<std::string> notes) {
+                                           const auto self = weak.lock();
+                                           if (!self) return;
+                                           self->edit_notes_ = std::move(notes);
+                                           self->finish("end_turn", true);
+                                         });
+  review_->start();
+}
+
+void PromptTurn::cancel() {
+  if (over_) return;
+  const auto self = shared_from_this();
+  if (job_) job_->cancel();
+  if (review_) review_->cancel();
+  finish("cancelled", true);
+}
+
+void PromptTurn::abandoned() {
+  if (over_) return;
+  const auto self = shared_from_this();
+  over_ = true;
+  if (job_) job_->cancel();
+  if (review_) review_->cancel();
+  release();
+}
+
+void PromptTurn::finish(std::string_view stop_reason, bool remember) {
+  if (over_) return;
+  const auto self = shared_from_this();
+  over_ = true;
+  if (const auto session = session_.lock(); session && remember) {
+    session->history.push_back({{"role", "user"}, {"content", user_message_}});
+    std::string said = reply_;
+    for (const auto& note : edit_notes_) said += (said.empty() ? "" : "\n\n") + ("(" + note + ")");
+    if (!said.empty()) session->history.push_back({{"role", "assistant"}, {"content", said}});
+  }
+  call_->reply(json{{"stopReason", stop_reason}});
+  release();
+}
+
+void PromptTurn::fail(const proto::RpcError& error) {
+  if (over_) return;
+  const auto self = shared_from_this();
+  over_ = true;
+  call_->fail(error);
+  release();
+}
+
+void PromptTurn::release() {
+  if (const auto session = session_.lock(); session && session->turn.get() == this) session->turn.reset();
+}
+
+void PromptTurn::send_chunk(std::string text) {
+  if (text.empty()) return;
+  if (const auto session = session_.lock()) {
+    call_->notify("session/update", session_update(session->id, message_chunk(std::move(text))));
+  }
+}
+
+bool PromptTurn::is_known_file_block(const Fence& fence) const {
+  const auto path = fence_path(fence, cwd_);
+  const auto session = session_.lock();
+  return path && session && session->files.contains(*path);
+}
+
+}  // namespace lamp::acp

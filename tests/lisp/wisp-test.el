@@ -1,0 +1,253 @@
+;;; wisp-test.el --- ERT tests for wisp.el against the real lamp  -*- lexical-binding: t; -*-
+;; SPDX-License-Identifier: GPL-3.0-or-later
+;; wisp-test.el: wisp-apply-comment end to end (real lamp, the fake upstream over HTTP), the
+;; review buffer, applying, undo, stale buffers, cancel and error messages.
+
+;; Environment:
+;;   LAMP_TEST_SERVER      the lamp binary (required)
+;;   LAMP_TEST_MODULE_DIR  the directory holding lamp-module.so
+;;   LAMP_TEST_TRANSPORT   `module' or `elisp' (default `elisp')
+
+;;; Code:
+
+(require 'ert)
+(require 'cl-lib)
+(require 'url)
+(require 'wisp)
+
+(defvar wisp-test--root
+  (expand-file-name "../.." (file-name-directory (or load-file-name buffer-file-name)))
+  "The source tree.")
+
+(setq lamp-transport (intern (or (getenv "LAMP_TEST_TRANSPORT") "elisp"))
+      lamp-auto-start nil
+      lamp-module-compile-when-missing 'never)
+(let ((dir (getenv "LAMP_TEST_MODULE_DIR")))
+  (when dir
+    (setq lamp-module-file (expand-file-name (concat "lamp-module" module-file-suffix) dir))))
+
+(defvar wisp-test--dir nil "Private directory of the servers.")
+(defvar wisp-test--fake nil "The fake upstream process.")
+(defvar wisp-test--lamp nil "The lamp process.")
+(defvar wisp-test--port nil "The fake upstream's port.")
+
+(defun wisp-test--wait (predicate &optional timeout)
+  "Process events until PREDICATE is non-nil or TIMEOUT seconds pass."
+  (let ((deadline (+ (float-time) (or timeout 10))) value)
+    (while (and (not (setq value (funcall predicate))) (< (float-time) deadline))
+      (accept-process-output nil 0.01))
+    value))
+
+(defun wisp-test--control (path &optional body)
+  "Call the fake upstream's control PATH, POSTing BODY (a Lisp value) when given."
+  (let* ((url-request-method (if body "POST" "GET"))
+         (url-request-extra-headers '(("Content-Type" . "application/json")))
+         (url-request-data (and body (encode-coding-string (json-serialize body) 'utf-8)))
+         (buffer (url-retrieve-synchronously
+                  (format "http://127.0.0.1:%d/_control/%s" wisp-test--port path) t t 10)))
+    (unwind-protect
+        (with-current-buffer buffer
+          (goto-char (point-min))
+          (re-search-forward "\n\n")
+          (json-parse-buffer :object-type 'alist :array-type 'list))
+      (kill-buffer buffer))))
+
+(defun wisp-test--start ()
+  "Start the fake upstream and lamp once; point `lamp-socket' at lamp."
+  (unless (process-live-p wisp-test--lamp)
+    (setq wisp-test--dir (make-temp-file "wisp-test" t))
+    (let ((port-file (expand-file-name "port" wisp-test--dir))
+          (socket (expand-file-name "lamp.sock" wisp-test--dir)))
+      (setq wisp-test--fake
+            (make-process :name "wisp-test-fake" :buffer nil :noquery t
+                          :command (list "python3" (expand-file-name "tests/fixtures/fake_upstream.py" wisp-test--root)
+                                         "--api-key" "sk-wisp-test" "--port-file" port-file)))
+      (wisp-test--wait (lambda () (and (file-exists-p port-file)
+                                       (> (file-attribute-size (file-attributes port-file)) 0))))
+      (setq wisp-test--port (with-temp-buffer (insert-file-contents port-file)
+                                              (string-to-number (buffer-string))))
+      (let ((process-environment
+             (append (list "OPENAI_API_KEY=sk-wisp-test"
+                           (format "OPENAI_BASE_URL=http://127.0.0.1:%d" wisp-test--port))
+                     process-environment)))
+        (setq wisp-test--lamp
+              (make-process :name "wisp-test-lamp" :buffer (get-buffer-create "*wisp-test-lamp*") :noquery t
+                            :command (list (expand-file-name (getenv "LAMP_TEST_SERVER")) "serve"
+                                           "--socket" socket))))
+      (setq lamp-socket socket)
+      (wisp-test--wait (lambda () (file-exists-p socket)))))
+  (wisp-test--control "reset" '((x . 1))))
+
+(defun wisp-test--diff-buffer-of (source)
+  "Wait for, and return, the diff buffer of SOURCE."
+  (wisp-test--wait (lambda () (cl-find-if (lambda (b) (eq (buffer-local-value 'wisp--source b) source))
+                                          (buffer-list)))))
+
+(defmacro wisp-test--with-file (name mode &rest body)
+  "Run BODY in a buffer visiting a copy of examples/NAME in MODE."
+  (declare (indent 2))
+  `(let* ((dir (make-temp-file "wisp-project" t))
+          (file (expand-file-name ,name dir)))
+     (copy-file (expand-file-name (concat "examples/" ,name) wisp-test--root) file)
+     (with-current-buffer (find-file-noselect file)
+       (unwind-protect
+           (progn (funcall ,mode) ,@body)
+         (set-buffer-modified-p nil)
+         (kill-buffer)
+         (delete-directory dir t)))))
+
+(defun wisp-test--goto (text)
+  "Move point to the start of TEXT in the current buffer."
+  (goto-char (point-min))
+  (search-forward text)
+  (goto-char (match-beginning 0)))
+
+(ert-deftest wisp-comment-bounds-python-and-elisp ()
+  "The comment block at point covers the whole block of line comments."
+  (with-temp-buffer
+    (insert "def f():\n    # first line\n    # second line\n    pass\n")
+    (python-mode)
+    (wisp-test--goto "second")
+    (let ((b (wisp--comment-bounds)))
+      (should (equal (buffer-substring (car b) (cdr b)) "# first line\n    # second line\n"))))
+  (with-temp-buffer
+    (insert "(defun g ())\n;; Write h.\n;; It adds.\n\n(provide 'x)\n")
+    (emacs-lisp-mode)
+    (wisp-test--goto "Write")
+    (let ((b (wisp--comment-bounds)))
+      (should (equal (buffer-substring (car b) (cdr b)) ";; Write h.\n;; It adds.\n"))))
+  (with-temp-buffer
+    (insert "x = 1\n")
+    (python-mode)
+    (should-not (wisp--comment-bounds))))
+
+(ert-deftest wisp-python-end-to-end-apply-all-and-undo ()
+  "Comment at point → diff in diff-mode → apply all → one undo restores it; disk untouched."
+  (wisp-test--start)
+  (wisp-test--with-file "fizzbuzz.py" #'python-mode
+    (let* ((original (buffer-string))
+           (path buffer-file-name)
+           (on-disk (with-temp-buffer (insert-file-contents path) (buffer-string))))
+      (buffer-enable-undo)
+      (wisp-test--goto "# TODO")
+      (call-interactively #'wisp-apply-comment)
+      (let ((diff (wisp-test--diff-buffer-of (current-buffer))))
+        (should diff)
+        (with-current-buffer diff
+          (should (derived-mode-p 'diff-mode))
+          (should (string-prefix-p "--- a/fizzbuzz.py\n+++ b/fizzbuzz.py\n" (buffer-string)))
+          (wisp-diff-apply-all))
+        (should-not (buffer-live-p diff)))
+      (should (string-match-p "if n % 15 == 0:\n        return \"FizzBuzz\"" (buffer-string)))
+      (should-not (string-match-p "# TODO" (buffer-string)))
+      (should (equal on-disk (with-temp-buffer (insert-file-contents path) (buffer-string))))
+      (undo-boundary)
+      (let ((last-command nil)) (undo))   ; one undo step takes the whole change back
+      (should (equal (buffer-string) original)))))
+
+(ert-deftest wisp-elisp-region-and-instruction ()
+  "A region in an Emacs Lisp file, with an extra instruction, reaches the model."
+  (wisp-test--start)
+  (wisp-test--with-file "greet.el" #'emacs-lisp-mode
+    (wisp-test--goto ";; Write")
+    (let ((start (point)))
+      (forward-line 2)
+      (wisp-apply-comment start (point) "Keep it short."))
+    (let ((diff (wisp-test--diff-buffer-of (current-buffer))))
+      (should diff)
+      (with-current-buffer diff (wisp-diff-apply-hunk)))
+    (should (string-match-p "(defun greet (name)" (buffer-string)))
+    (let* ((log (wisp-test--control "log"))
+           (body (alist-get 'body (car (alist-get 'requests log))))
+           (prompt (prin1-to-string (alist-get 'messages body))))
+      (should (string-match-p "Keep it short\\." prompt))
+      (should (string-match-p "emacs-lisp" prompt)))))
+
+(ert-deftest wisp-stale-buffer-is-refused-unless-the-hunk-still-applies ()
+  "Editing the hunk's text after the request makes applying fail with a clear message."
+  (wisp-test--start)
+  (wisp-test--with-file "fizzbuzz.py" #'python-mode
+    (wisp-test--goto "# TODO")
+    (call-interactively #'wisp-apply-comment)
+    (let ((diff (wisp-test--diff-buffer-of (current-buffer))))
+      (should diff)
+      ;; An edit far from the hunk: still applies exactly.
+      (save-excursion (goto-char (point-max)) (insert "# appended\n"))
+      (with-current-buffer diff
+        (let ((copy (buffer-string)))
+          ;; An edit inside the hunk: refused.
+          (with-current-buffer wisp--source
+            (save-excursion (wisp-test--goto "pass") (insert "x = 1; ")))
+          (should-error (wisp-diff-apply-all) :type 'user-error)
+          (should (equal copy (buffer-string))))
+        (wisp-diff-quit))
+      (should (string-match-p "x = 1; pass" (buffer-string))))))
+
+(ert-deftest wisp-two-buffers-in-flight-get-their-own-diffs ()
+  "Two requests at once: each source buffer gets its own diff buffer."
+  (wisp-test--start)
+  (wisp-test--control "default" '((delay_ms . 300)))
+  (wisp-test--with-file "fizzbuzz.py" #'python-mode
+    (let ((py (current-buffer)))
+      (wisp-test--goto "# TODO")
+      (call-interactively #'wisp-apply-comment)
+      (wisp-test--with-file "greet.el" #'emacs-lisp-mode
+        (wisp-test--goto ";; Write")
+        (call-interactively #'wisp-apply-comment)
+        (let ((d1 (wisp-test--diff-buffer-of py))
+              (d2 (wisp-test--diff-buffer-of (current-buffer))))
+          (should (and d1 d2 (not (eq d1 d2))))
+          (should (string-match-p "fizzbuzz.py" (with-current-buffer d1 (buffer-string))))
+          (should (string-match-p "greet.el" (with-current-buffer d2 (buffer-string))))
+          (kill-buffer d1)
+          (kill-buffer d2))))))
+
+(ert-deftest wisp-cancel-stops-the-request ()
+  "wisp-cancel ends the request and the upstream call."
+  (wisp-test--start)
+  (wisp-test--control "default" '((delay_ms . 20000)))
+  (wisp-test--with-file "fizzbuzz.py" #'python-mode
+    (wisp-test--goto "# TODO")
+    (call-interactively #'wisp-apply-comment)
+    (should wisp--request)
+    (should (wisp-test--wait (lambda () (equal wisp--stage "upstream"))))
+    (wisp-cancel)
+    (should-not wisp--request)
+    (should (wisp-test--wait
+             (lambda () (eq t (alist-get 'client_closed (car (alist-get 'requests (wisp-test--control "log")))))))))
+  (wisp-test--control "default" '((delay_ms . 0))))
+
+(ert-deftest wisp-server-errors-become-readable-messages ()
+  "Errors name their cause and what to do."
+  (should (string-match-p "rate limited"
+                          (wisp--error-message '(lamp-rpc-error -32001 "Upstream HTTP 429" ((status . 429) (attempts . 5))))))
+  (should (string-match-p "not configured.*OPENAI_API_KEY"
+                          (wisp--error-message '(lamp-rpc-error -32005 "No API key" ((detail . "OPENAI_API_KEY is not set"))))))
+  (should (string-match-p "no usable edit" (wisp--error-message '(lamp-rpc-error -32004 "x" ((detail . "no block"))))))
+  (should (string-match-p "cannot reach lamp" (wisp--error-message '(lamp-connection-error nil "refused" nil))))
+  ;; End to end: the provider refuses the key.
+  (wisp-test--start)
+  (wisp-test--control "enqueue" '((status . 401) (json . ((error . ((message . "Incorrect API key")))))))
+  (wisp-test--with-file "fizzbuzz.py" #'python-mode
+    (wisp-test--goto "# TODO")
+    (call-interactively #'wisp-apply-comment)
+    (should (wisp-test--wait (lambda () (null wisp--request))))
+    (should (string-match-p "HTTP 401.*Incorrect API key"
+                            (with-current-buffer "*Messages*" (buffer-string))))))
+
+(ert-deftest wisp-non-ascii-buffer ()
+  "Positions are characters: a buffer full of multibyte text still patches right."
+  (wisp-test--start)
+  (wisp-test--with-file "fizzbuzz.py" #'python-mode
+    (goto-char (point-min))
+    (insert "# café ☕ 😀 — ünïcode\n")
+    (wisp-test--goto "# TODO")
+    (call-interactively #'wisp-apply-comment)
+    (let ((diff (wisp-test--diff-buffer-of (current-buffer))))
+      (should diff)
+      (with-current-buffer diff (wisp-diff-apply-all)))
+    (should (string-prefix-p "# café ☕ 😀 — ünïcode\n" (buffer-string)))
+    (should (string-match-p "return \"FizzBuzz\"" (buffer-string)))))
+
+(provide 'wisp-test)
+;;; wisp-test.el ends here
