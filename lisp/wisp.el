@@ -520,9 +520,7 @@ The text must match exactly there, or once elsewhere when the buffer changed."
 (declare-function url-generic-parse-url "url-parse")
 (autoload 'url-generic-parse-url "url-parse")
 
-(with-eval-after-load 'lamp
-  (when (boundp 'lamp-server-environment-functions)
-    (add-hook 'lamp-server-environment-functions #'wisp--auth-source-environment)))
+(add-hook 'lamp-server-environment-functions #'wisp--auth-source-environment)
 
 (provide 'wisp)
 ;;; wisp.el ends here

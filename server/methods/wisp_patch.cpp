@@ -16,13 +16,6 @@ namespace code = proto::code;
 
 constexpr std::size_t kReplyExcerptBytes = 8192;
 
-std::string excerpt(const std::string& text, std::size_t limit) {
-  if (text.size() <= limit) return text;
-  std::size_t end = limit;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  return text.substr(0, end);
-}
-
 // One wisp.patch call: at most two model turns, then the answer.
 class PatchSession : public std::enable_shared_from_this<PatchSession> {
  public:
@@ -70,7 +63,7 @@ class PatchSession : public std::enable_shared_from_this<PatchSession> {
     }
     if (reply.empty()) {
       call_->fail(proto::RpcError(code::unusable_reply, "The model's reply is empty",
-                                  {{"reply", excerpt(proto::dump(response), kReplyExcerptBytes)}}));
+                                  {{"reply", proto::utf8_prefix(proto::dump(response), kReplyExcerptBytes)}}));
       return;
     }
     notify_stage("validating");
@@ -109,7 +102,7 @@ class PatchSession : public std::enable_shared_from_this<PatchSession> {
         return;
       }
       call_->fail(proto::RpcError(code::unusable_reply, "No usable edit in the model's reply",
-                                  {{"reply", excerpt(reply, kReplyExcerptBytes)},
+                                  {{"reply", proto::utf8_prefix(reply, kReplyExcerptBytes)},
                                    {"detail", failure.description},
                                    {"first_detail", first_failure_},
                                    {"attempts", turns_}}));

@@ -87,16 +87,16 @@ Message classify(json value) {
   }
   if (!method->is_string()) return invalid("\"method\" must be a string");
 
+  // `"params": null` counts as absent: Emacs' jsonrpc.el sends it for requests without params.
+  auto params = value.find("params");
+  if (params != value.end() && !params->is_null() && !params->is_object() && !params->is_array()) {
+    return invalid("\"params\" must be an object or an array");
+  }
   Request req;
   req.method = method->get<std::string>();
   req.notification = !has_id;
   req.id = std::move(id);
-  if (auto params = value.find("params"); params != value.end()) {
-    if (!params->is_object() && !params->is_array()) {
-      return invalid("\"params\" must be an object or an array");
-    }
-    req.params = std::move(*params);
-  }
+  if (params != value.end()) req.params = std::move(*params);
   return req;
 }
 
@@ -154,6 +154,13 @@ json make_request(const json& id, std::string_view method, json params) {
   j["method"] = method;
   j["params"] = std::move(params);
   return j;
+}
+
+std::string utf8_prefix(const std::string& text, std::size_t limit) {
+  if (text.size() <= limit) return text;
+  std::size_t end = limit;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end);
 }
 
 std::string id_key(const json& id) {

@@ -86,6 +86,10 @@ json make_error(const json& id, const RpcError& error);
 json make_notification(std::string_view method, json params);
 json make_request(const json& id, std::string_view method, json params);
 
+// The longest prefix of `text` of at most `limit` bytes that does not split a UTF-8 sequence
+// (for excerpts in error data).
+std::string utf8_prefix(const std::string& text, std::size_t limit);
+
 // Key identifying an id within one connection: 1, "1" and 1.0 are distinct.
 std::string id_key(const json& id);
 

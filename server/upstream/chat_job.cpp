@@ -14,13 +14,6 @@ namespace code = proto::code;
 
 constexpr std::size_t kBodyExcerptBytes = 2048;
 
-// Cuts text to at most `limit` bytes without splitting a UTF-8 sequence.
-std::string excerpt(const std::string& text, std::size_t limit) {
-  if (text.size() <= limit) return text;
-  std::size_t end = limit;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  return text.substr(0, end);
-}
 
 }  // namespace
 
@@ -107,12 +100,12 @@ void ChatJob::on_event(const std::string& data) {
   if (chunk.is_discarded() || !chunk.is_object()) {
     fail(proto::RpcError(code::unusable_reply, "Malformed upstream stream",
                          {{"detail", "a server-sent event is not a JSON object"},
-                          {"reply", excerpt(redact(data), kBodyExcerptBytes)}}));
+                          {"reply", proto::utf8_prefix(redact(data), kBodyExcerptBytes)}}));
     return;
   }
   if (chunk.contains("error")) {
     fail(proto::RpcError(code::upstream_http, "Upstream error in stream",
-                         {{"status", 200}, {"body", excerpt(redact(data), kBodyExcerptBytes)},
+                         {{"status", 200}, {"body", proto::utf8_prefix(redact(data), kBodyExcerptBytes)},
                           {"retry_after", nullptr}, {"attempts", attempts_}}));
     return;
   }
@@ -254,11 +247,11 @@ proto::RpcError ChatJob::http_error(const HttpResponse& r) const {
   json body = json::parse(r.body, nullptr, false);
   if (!body.is_discarded() && body.is_object() && body.contains("error") && body["error"].is_object() &&
       body["error"].contains("message") && body["error"]["message"].is_string()) {
-    message += ": " + excerpt(redact(body["error"]["message"].get<std::string>()), 300);
+    message += ": " + proto::utf8_prefix(redact(body["error"]["message"].get<std::string>()), 300);
   }
   return proto::RpcError(code::upstream_http, message,
                          {{"status", r.status},
-                          {"body", excerpt(redact(r.body), kBodyExcerptBytes)},
+                          {"body", proto::utf8_prefix(redact(r.body), kBodyExcerptBytes)},
                           {"retry_after", retry_after},
                           {"attempts", attempts_}});
 }

@@ -249,5 +249,22 @@
     (should (string-prefix-p "# café ☕ 😀 — ünïcode\n" (buffer-string)))
     (should (string-match-p "return \"FizzBuzz\"" (buffer-string)))))
 
+(ert-deftest wisp-auth-source-key-goes-to-the-environment ()
+  "Without OPENAI_API_KEY, an auto-started lamp gets the key auth-source has for the API host."
+  (let* ((netrc (make-temp-file "wisp-netrc" nil nil
+                                "machine api.example.test login apikey password sk-from-netrc\n"))
+         (auth-sources (list netrc))
+         (process-environment (cons "OPENAI_BASE_URL=https://api.example.test/v1"
+                                    (cl-remove-if (lambda (e) (string-prefix-p "OPENAI_" e))
+                                                  process-environment))))
+    (unwind-protect
+        (progn
+          (auth-source-forget-all-cached)
+          (should (equal (wisp--auth-source-environment) '("OPENAI_API_KEY=sk-from-netrc")))
+          (should (member #'wisp--auth-source-environment lamp-server-environment-functions))
+          (let ((process-environment (cons "OPENAI_API_KEY=sk-set" process-environment)))
+            (should-not (wisp--auth-source-environment))))
+      (delete-file netrc))))
+
 (provide 'wisp-test)
 ;;; wisp-test.el ends here

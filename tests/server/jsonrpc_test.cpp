@@ -42,6 +42,16 @@ TEST(JsonRpc, RejectsInvalidRequests) {
   EXPECT_EQ(invalid_code("1"), rpc::code::invalid_request);
 }
 
+TEST(JsonRpc, NullParamsAreAbsentParams) {
+  auto m = rpc::classify(json::parse(R"({"jsonrpc":"2.0","id":1,"method":"ping","params":null})"));
+  EXPECT_TRUE(std::get<rpc::Request>(m).params.is_null());
+}
+
+TEST(JsonRpc, InvalidParamsKeepTheId) {
+  auto m = rpc::classify(json::parse(R"({"jsonrpc":"2.0","id":7,"method":"ping","params":"x"})"));
+  EXPECT_EQ(std::get<rpc::Invalid>(m).id, 7);
+}
+
 TEST(JsonRpc, InvalidRequestKeepsAReadableId) {
   auto m = rpc::classify(json::parse(R"({"jsonrpc":"2.0","method":5,"id":"abc"})"));
   EXPECT_EQ(std::get<rpc::Invalid>(m).id, "abc");
