@@ -4,7 +4,10 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build test demo clean bench bench-ping bench-chat
+PREFIX ?= /usr/local
+LISPDIR ?= $(PREFIX)/share/emacs/site-lisp/wisp
+
+.PHONY: all deps configure build test demo demo-ui install clean bench bench-ping bench-chat
 
 all: build
 
@@ -24,6 +27,19 @@ test: build
 
 demo: build
 	scripts/demo.sh $(BUILD)
+
+# A terminal Emacs with everything loaded on an example file, ready for M-x wisp-apply-comment.
+demo-ui: build
+	scripts/demo-ui.sh $(BUILD)
+
+# lamp on PATH, and lamp.el finds lamp-module.so next to itself.
+install: build
+	install -D -m 0755 $(BUILD)/server/lamp $(DESTDIR)$(PREFIX)/bin/lamp
+	install -d $(DESTDIR)$(LISPDIR)
+	install -m 0644 lisp/*.el $(DESTDIR)$(LISPDIR)/
+	if [ -f $(BUILD)/module/lamp-module.so ]; then \
+	  install -m 0755 $(BUILD)/module/lamp-module.so $(DESTDIR)$(LISPDIR)/; fi
+	@echo "installed lamp in $(PREFIX)/bin and the Emacs files in $(LISPDIR)"
 
 bench-ping: build
 	bench/ping.sh $(BUILD)

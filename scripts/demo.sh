@@ -77,6 +77,13 @@ cat "$dir/fizzbuzz.diff"
 step "patch -p1 < fizzbuzz.diff, then run it"
 (cd "$project" && patch -p1 <"$dir/fizzbuzz.diff" && python3 fizzbuzz.py)
 
+step "Emacs: wisp-apply-comment on examples/ (emacs -Q --batch)"
+transport=elisp
+[[ -f "$build/module/lamp-module.so" ]] && transport=module
+LAMP_UDS="$sock" emacs -Q --batch -L "$root/lisp" \
+  --eval "(setq lamp-transport '$transport lamp-auto-start nil lamp-module-file \"$(cd "$build" && pwd)/module/lamp-module.so\")" \
+  -l "$root/scripts/demo-wisp.el"
+
 step "lamp status"
 "$lamp" status --socket "$sock"
 

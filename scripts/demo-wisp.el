@@ -1,0 +1,68 @@
+;;; demo-wisp.el --- Batch demo of wisp-apply-comment on examples/  -*- lexical-binding: t; -*-
+;; SPDX-License-Identifier: GPL-3.0-or-later
+;; demo-wisp.el: what `make demo' shows in Emacs: for each example file, the comment at point goes
+;; to lamp, the *wisp diff* buffer is printed, all hunks are applied, and the code is printed.
+
+;;; Code:
+
+(require 'wisp)
+
+(setq lamp-module-compile-when-missing 'never)
+
+(defvar demo-wisp-root (expand-file-name ".." (file-name-directory load-file-name)))
+
+(defun demo-wisp--banner (text)
+  "Print TEXT as a section title."
+  (princ (format "\n\e[1m== %s\e[0m\n" text)))
+
+(defun demo-wisp-run (name mode pattern)
+  "Run wisp on examples/NAME in MODE with point at PATTERN."
+  (let* ((dir (make-temp-file "wisp-demo" t))
+         (file (expand-file-name name dir))
+         (lateness 0.0)
+         (last nil)
+         timer)
+    (copy-file (expand-file-name (concat "examples/" name) demo-wisp-root) file)
+    (with-current-buffer (find-file-noselect file)
+      (funcall mode)
+      (goto-char (point-min))
+      (search-forward pattern)
+      (lamp-request-sync "ping" nil)   ; connect first: time the request, not the connection
+      (demo-wisp--banner (format "M-x wisp-apply-comment in %s (point on line %d, transport %s)"
+                                 name (line-number-at-pos) (plist-get (lamp-status) :transport)))
+      (setq last (float-time)
+            timer (run-at-time 0.05 0.05 (lambda ()
+                                           (let ((now (float-time)))
+                                             (setq lateness (max lateness (- now last 0.05))
+                                                   last now)))))
+      (let ((t0 (float-time))
+            (source (current-buffer))
+            diff)
+        (call-interactively #'wisp-apply-comment)
+        (while (and (not (setq diff (cl-find-if (lambda (b) (eq (buffer-local-value 'wisp--source b) source))
+                                                (buffer-list))))
+                    (< (- (float-time) t0) 30))
+          (accept-process-output nil 0.01))
+        (cancel-timer timer)
+        (unless diff (error "No diff arrived"))
+        (princ (format "diff shown after %.0f ms; worst lateness of a 50 ms timer meanwhile: %.1f ms\n"
+                       (* 1000 (- (float-time) t0)) (* 1000 lateness)))
+        (demo-wisp--banner (format "%s (%s)" (buffer-name diff) (with-current-buffer diff major-mode)))
+        (princ (with-current-buffer diff (buffer-string)))
+        (with-current-buffer diff (wisp-diff-apply-all))
+        (demo-wisp--banner (format "%s after wisp-diff-apply-all (the file on disk is %s)" name
+                                   (if (equal (with-temp-buffer (insert-file-contents file) (buffer-string))
+                                              (with-temp-buffer
+                                                (insert-file-contents
+                                                 (expand-file-name (concat "examples/" name) demo-wisp-root))
+                                                (buffer-string)))
+                                       "untouched" "CHANGED")))
+        (princ (buffer-string))
+        (set-buffer-modified-p nil)
+        (kill-buffer)))
+    (delete-directory dir t)))
+
+(demo-wisp-run "fizzbuzz.py" #'python-mode "# TODO")
+(demo-wisp-run "greet.el" #'emacs-lisp-mode ";; Write")
+
+;;; demo-wisp.el ends here
