@@ -12,7 +12,8 @@
 
 namespace lamp::acp {
 
-Agent::Agent(rpc::MethodRegistry& registry, upstream::ChatService& chat) : chat_(chat) {
+Agent::Agent(rpc::MethodRegistry& registry, upstream::ChatService& chat, boost::asio::thread_pool& cpu)
+    : chat_(chat), cpu_(cpu) {
   registry.add("initialize", [this](const auto& call) { initialize(call); });
   registry.add("session/new", [this](const auto& call) { new_session(call); });
   registry.add("session/prompt", [this](const auto& call) { prompt(call); });
@@ -85,7 +86,7 @@ void Agent::prompt(const std::shared_ptr<rpc::Call>& call) {
     throw invalid_params("session " + session->id +
                          " is already answering a prompt; wait for its stopReason or send session/cancel");
   }
-  session->turn = std::make_shared<PromptTurn>(call, session, chat_, std::move(pieces));
+  session->turn = std::make_shared<PromptTurn>(call, session, chat_, cpu_, std::move(pieces));
   const auto turn = session->turn;
   turn->start();
 }

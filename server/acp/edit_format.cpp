@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The whole-file fenced-block edit format: prompt text, fence parsing and edit extraction.
+// The path= fenced-block edit format: prompt text, fence parsing and edit block extraction.
 #include "acp/edit_format.hpp"
 
 #include "acp/file_uri.hpp"

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // How an ACP turn asks the model for file edits and finds them in its answer: one fenced block
-// per file whose opening line names it (```lang path=/abs/file), holding SEARCH/REPLACE blocks
-// or the whole new file (edit_apply.hpp turns a block into the file's new text).
+// per file naming it (```lang path=/abs/file) with SEARCH/REPLACE blocks or the whole file.
 #pragma once
 
 #include <optional>

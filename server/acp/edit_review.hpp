@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// EditReview: the edits of one answer, one after another: show the diff as a tool call, ask
-// session/request_permission, write through the client's fs/write_text_file when allowed.
-// lamp never writes a file itself.
+// EditReview: each edit of one answer shown as a diff tool call, session/request_permission,
+// then written through the client's fs/write_text_file when allowed (never by lamp itself).
 #pragma once
 
 #include "acp/client_request.hpp"

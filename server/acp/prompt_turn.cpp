@@ -8,6 +8,8 @@
 #include "upstream/chat_job.hpp"
 #include "upstream/chat_service.hpp"
 
+#include <boost/asio/post.hpp>
+
 namespace lamp::acp {
 namespace {
 
@@ -25,13 +27,30 @@ const json& first_choice(const json& response) {
   return (*choices)[0].is_object() ? (*choices)[0] : none;
 }
 
+// The new text of each file an edit block names (pure: runs on the CPU pool). A block that
+// changes nothing is dropped; one that does not apply is kept with its failure.
+std::vector<ReadyEdit> apply_blocks(const std::vector<std::pair<EditBlock, std::string>>& blocks) {
+  std::vector<ReadyEdit> ready;
+  for (const auto& [block, old_text] : blocks) {
+    auto applied = apply_edit_block(old_text, block.body, block.path);
+    if (const auto* failure = std::get_if<EditFailure>(&applied)) {
+      ready.push_back(ReadyEdit{block.path, old_text, "", failure->description});
+    } else if (auto& text = std::get<std::string>(applied); text != old_text) {
+      ready.push_back(ReadyEdit{block.path, old_text, std::move(text), ""});
+    }
+  }
+  return ready;
+}
+
 }  // namespace
 
 PromptTurn::PromptTurn(std::shared_ptr<rpc::Call> call, std::weak_ptr<Session> session,
-                       upstream::ChatService& chat, std::vector<PromptPiece> pieces)
+                       upstream::ChatService& chat, boost::asio::thread_pool& cpu,
+                       std::vector<PromptPiece> pieces)
     : call_(std::move(call)),
       session_(std::move(session)),
       chat_(chat),
+      cpu_(cpu),
       pieces_(std::move(pieces)),
       filter_([this](const Fence& fence) { return is_known_file_block(fence); }) {}
 
@@ -134,29 +153,37 @@ void PromptTurn::on_done(std::variant<json, proto::RpcError> outcome) {
     finish(stop, false);  // ACP: a refused prompt is left out of the next turn's context
     return;
   }
-  auto edits = stop == "end_turn" ? ready_edits() : std::vector<ReadyEdit>{};
-  if (edits.empty()) {
-    finish(stop, true);
+  if (stop == "end_turn") {
+    apply_edits_then_review();
   } else {
-    review(std::move(edits));
+    finish(stop, true);  // a cut-off answer proposes no edit
   }
 }
 
-std::vector<ReadyEdit> PromptTurn::ready_edits() const {
-  std::vector<ReadyEdit> ready;
+void PromptTurn::apply_edits_then_review() {
   const auto session = session_.lock();
-  if (!session) return ready;
-  for (const auto& block : find_edit_blocks(reply_, cwd_)) {
-    const auto known = session->files.find(block.path);
-    if (known == session->files.end()) continue;
-    auto applied = apply_edit_block(known->second, block.body, block.path);
-    if (const auto* failure = std::get_if<EditFailure>(&applied)) {
-      ready.push_back(ReadyEdit{block.path, known->second, "", failure->description});
-    } else if (auto& text = std::get<std::string>(applied); text != known->second) {
-      ready.push_back(ReadyEdit{block.path, known->second, std::move(text), ""});
+  if (!session) return;
+  std::vector<std::pair<EditBlock, std::string>> blocks;  // with the text each edit starts from
+  for (auto& block : find_edit_blocks(reply_, cwd_)) {
+    if (const auto known = session->files.find(block.path); known != session->files.end()) {
+      blocks.emplace_back(std::move(block), known->second);
     }
   }
-  return ready;
+  if (blocks.empty()) {
+    finish("end_turn", true);
+    return;
+  }
+  boost::asio::post(cpu_, [weak = weak_from_this(), executor = call_->executor(), blocks = std::move(blocks)] {
+    boost::asio::post(executor, [weak, edits = apply_blocks(blocks)]() mutable {
+      const auto self = weak.lock();
+      if (!self || self->over_) return;
+      if (edits.empty()) {
+        self->finish("end_turn", true);
+      } else {
+        self->review(std::move(edits));
+      }
+    });
+  });
 }
 
 void PromptTurn::review(std::vector<ReadyEdit> edits) {

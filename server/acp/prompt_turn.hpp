@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// PromptTurn: one session/prompt from request to stopReason: read linked files through the
-// client, stream the model's answer as agent_message_chunk updates, review proposed edits,
-// record the exchange in the session's history.
+// PromptTurn: one session/prompt from request to stopReason: linked files read, the answer
+// streamed as agent_message_chunk updates, edits reviewed, the exchange kept in the history.
 #pragma once
 
 #include "acp/edit_review.hpp"
@@ -9,6 +8,8 @@
 #include "acp/reply_filter.hpp"
 #include "acp/session.hpp"
 #include "rpc/call.hpp"
+
+#include <boost/asio/thread_pool.hpp>
 
 #include <memory>
 #include <string>
@@ -26,8 +27,10 @@ namespace lamp::acp {
 class PromptTurn : public std::enable_shared_from_this<PromptTurn> {
  public:
   // Owned by session->turn while it runs; everything happens on the executor thread.
+  // `cpu` applies the model's edit blocks, so big files never stall the event loop.
   PromptTurn(std::shared_ptr<rpc::Call> call, std::weak_ptr<Session> session,
-             upstream::ChatService& chat, std::vector<PromptPiece> pieces);
+             upstream::ChatService& chat, boost::asio::thread_pool& cpu,
+             std::vector<PromptPiece> pieces);
   ~PromptTurn();  // aborts the upstream call, if any
   PromptTurn(const PromptTurn&) = delete;
   PromptTurn& operator=(const PromptTurn&) = delete;
@@ -41,6 +44,7 @@ class PromptTurn : public std::enable_shared_from_this<PromptTurn> {
   void ask_model();
   void on_delta(const json& delta);
   void on_done(std::variant<json, proto::RpcError> outcome);
+  void apply_edits_then_review();
   void review(std::vector<ReadyEdit> edits);
   void finish(std::string_view stop_reason, bool remember);
   void fail(const proto::RpcError& error);
@@ -48,11 +52,11 @@ class PromptTurn : public std::enable_shared_from_this<PromptTurn> {
   void release();
   void send_chunk(std::string text);
   bool is_known_file_block(const Fence& fence) const;
-  std::vector<ReadyEdit> ready_edits() const;
 
   std::shared_ptr<rpc::Call> call_;
   std::weak_ptr<Session> session_;
   upstream::ChatService& chat_;
+  boost::asio::thread_pool& cpu_;
   std::vector<PromptPiece> pieces_;
   std::string cwd_;
   std::string user_message_;

@@ -43,7 +43,7 @@ int serve(const ServeOptions& opts) {
   upstream::ChatService chat(io.get_executor(), ctx);
   methods::register_chat(registry, chat);
   methods::register_wisp_patch(registry, chat, cpu);
-  acp::Agent acp_agent(registry, chat);  // ACP methods; owns the sessions (docs/acp.md)
+  acp::Agent acp_agent(registry, chat, cpu);  // ACP methods; owns the sessions (docs/acp.md)
 
   transport::ServerOptions server_options;
   server_options.socket_path = proto::resolve_socket_path(opts.socket);

@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Edits through ACP: a file attached as `resource` or `resource_link` plus an instruction gives
-// an edit tool call with an ACP diff, session/request_permission, and a write only through the
-// client's fs/write_text_file when allowed.
+// Edits through ACP: an attached file plus an instruction gives an edit tool call with an ACP
+// diff, session/request_permission, and a write only through the client's fs/write_text_file.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 
-import { fsCaps, recordingClient, startStack, withAcp } from "./harness.js";
+import { LineClient, fsCaps, recordingClient, startStack, withAcp } from "./harness.js";
 
 let stack;
 before(async () => {
@@ -154,5 +153,22 @@ describe("ACP edits", () => {
     });
     assert.deepEqual(rec.writes, []);
     assert.equal(rec.toolUpdates().at(-1).status, "failed");
+  });
+
+  it("a client that disconnects while asked for permission gets nothing written; lamp carries on", async () => {
+    await stack.enqueue({ content: renameReply });
+    const c = new LineClient(stack.sock);
+    c.send('{"jsonrpc":"2.0","method":"initialize","id":1,"params":{"protocolVersion":1,"clientCapabilities":{"fs":{"readTextFile":true,"writeTextFile":true}}}}');
+    await c.next((m) => m.id === 1);
+    c.send(`{"jsonrpc":"2.0","method":"session/new","id":2,"params":{"cwd":"${cwd}","mcpServers":[]}}`);
+    const sid = (await c.next((m) => m.id === 2)).msg.result.sessionId;
+    c.send(JSON.stringify({ jsonrpc: "2.0", method: "session/prompt", id: 3, params: { sessionId: sid, prompt: [text("Rename"), resource(appPath, oldApp)] } }));
+    await c.next((m) => m.method === "session/request_permission");
+    c.close();
+    await new Promise((r) => setTimeout(r, 100));
+    await stack.enqueue({ content: "still here" });
+    const rec = recordingClient();
+    assert.equal(await editTurn(rec, fsCaps(true, true), [text("hello")]), "end_turn");
+    assert.deepEqual(rec.writes, []);
   });
 });

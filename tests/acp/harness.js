@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Test harness for lamp's ACP side: the real lamp and the fake upstream on a private 0700 temp
-// dir, the official ACP SDK client speaking through `nc -U SOCKET` as acp.el does, and a raw
-// line client for wire-level checks.
+// Harness for the ACP tests: real lamp + fake upstream on a private 0700 temp dir, the official
+// ACP SDK client through `nc -U SOCKET` (as acp.el runs it), and a raw line client.
 import { client, ndJsonStream } from "@agentclientprotocol/sdk";
 import { spawn } from "node:child_process";
 import fs from "node:fs";

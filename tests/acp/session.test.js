@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 
-import { fsCaps, recordingClient, startStack, withAcp } from "./harness.js";
+import { LineClient, fsCaps, recordingClient, startStack, withAcp } from "./harness.js";
 
 let stack;
 before(async () => {
@@ -159,6 +159,33 @@ describe("ACP session through nc -U", () => {
     await withAcp(stack.sock, b, async (ctx) => {
       await ctx.request("initialize", fsCaps(false, false));
       await rejects(ctx.request("session/prompt", { sessionId, prompt: [text("x")] }), -32602, /unknown sessionId/);
+    });
+  });
+
+  it("a client that goes away mid-stream aborts the upstream call; lamp carries on", async () => {
+    await stack.reset();
+    const c = new LineClient(stack.sock);
+    c.send('{"jsonrpc":"2.0","method":"session/new","id":1,"params":{"cwd":"/tmp","mcpServers":[]}}');
+    const sid = (await c.next((m) => m.id === 1)).msg.result.sessionId;
+    await stack.enqueue({ content: Array.from({ length: 30 }, (_, i) => `w${i}`).join(" "), stream_delay_ms: 150 });
+    c.send(`{"jsonrpc":"2.0","method":"session/prompt","id":2,"params":{"sessionId":"${sid}","prompt":[{"type":"text","text":"go"}]}}`);
+    await c.next((m) => m.method === "session/update");
+    c.close();
+    let last;
+    for (let i = 0; i < 100; i++) {
+      last = (await stack.log()).requests.at(-1);
+      if (last.finished) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal(last.client_closed, true, "the upstream request was aborted");
+    // The session went with its connection; the server still serves new clients.
+    const rec = recordingClient();
+    await withAcp(stack.sock, rec, async (ctx) => {
+      await ctx.request("initialize", fsCaps(false, false));
+      await rejects(ctx.request("session/prompt", { sessionId: sid, prompt: [text("x")] }), -32602, /unknown sessionId/);
+      const { sessionId } = await ctx.request("session/new", { cwd: "/tmp", mcpServers: [] });
+      await stack.enqueue({ content: "fine" });
+      assert.equal((await ctx.request("session/prompt", { sessionId, prompt: [text("y")] })).stopReason, "end_turn");
     });
   });
 });

@@ -14,14 +14,17 @@ after(async () => {
   await stack?.stop();
 });
 
-// What acp.el 0.14 writes (json-serialize + "\n").
+// What acp.el 0.14 writes (json-serialize + "\n"), generated with acp.el's own request makers
+// (acp-make-initialize-request, acp-make-session-new-request, ...) and acp--serialize-json.
 const acpEl = {
   initialize:
-    '{"jsonrpc":"2.0","method":"initialize","id":1,"params":{"protocolVersion":1,"clientCapabilities":{"fs":{"readTextFile":true,"writeTextFile":false}},"clientInfo":{"name":"agent-shell","title":"Agent Shell","version":"0.14"}}}',
+    '{"jsonrpc":"2.0","method":"initialize","id":1,"params":{"clientInfo":{"name":"agent-shell","title":"Agent Shell","version":"0.14"},"protocolVersion":1,"clientCapabilities":{"fs":{"readTextFile":true,"writeTextFile":false}}}}',
   newSession: '{"jsonrpc":"2.0","method":"session/new","id":2,"params":{"cwd":"/tmp/project","mcpServers":[]}}',
   prompt: (sid, id, words) =>
     `{"jsonrpc":"2.0","method":"session/prompt","id":${id},"params":{"sessionId":"${sid}","prompt":[{"type":"text","text":"${words}"}]}}`,
   cancel: (sid) => `{"jsonrpc":"2.0","method":"session/cancel","params":{"sessionId":"${sid}"}}`,
+  permission: (id, option) => `{"jsonrpc":"2.0","id":${id},"result":{"outcome":{"outcome":"selected","optionId":"${option}"}}}`,
+  writeDone: (id) => `{"jsonrpc":"2.0","id":${id},"result":{}}`,
 };
 
 // Every line lamp wrote: one complete object, compact (re-serializing gives the same text).
@@ -111,7 +114,7 @@ describe("acp.el on the wire", () => {
     }
   });
 
-  it("accepts result {} and null from the client and answers permission + write by the schema", async () => {
+  it("edit flow on the wire: permission and write requests, acp.el's {} replies accepted", async () => {
     const c = new LineClient(stack.sock);
     try {
       c.send(acpEl.initialize.replace('"writeTextFile":false', '"writeTextFile":true'));
@@ -130,10 +133,10 @@ describe("acp.el on the wire", () => {
       );
       const ask = await c.next((m) => m.method === "session/request_permission");
       assert.equal(typeof ask.msg.id, "number");
-      c.send(JSON.stringify({ jsonrpc: "2.0", id: ask.msg.id, result: { outcome: { outcome: "selected", optionId: "allow_once" } } }));
+      c.send(acpEl.permission(ask.msg.id, "allow_once"));
       const write = await c.next((m) => m.method === "fs/write_text_file");
       assert.deepEqual(write.msg.params, { sessionId: sid, path, content: "new\n" });
-      c.send(JSON.stringify({ jsonrpc: "2.0", id: write.msg.id, result: {} }));  // acp.el's {} for null
+      c.send(acpEl.writeDone(write.msg.id));  // acp.el's {} where the schema allows null
       assert.deepEqual((await c.next((m) => m.id === 3)).msg.result, { stopReason: "end_turn" });
       const statuses = c.lines.map((l) => JSON.parse(l)).filter((m) => m.params?.update?.toolCallId).map((m) => m.params.update.status);
       assert.deepEqual(statuses, ["pending", "in_progress", "completed"]);
