@@ -1,0 +1,251 @@
+;;; wisp-diff.el --- Review and apply the changes wisp proposes  -*- lexical-binding: t; -*-
+;; SPDX-License-Identifier: GPL-3.0-or-later
+;; wisp-diff.el: the *wisp diff* buffer: a diff-mode buffer pointed at the source buffer, whose
+;; hunks are applied to (or rejected from) that buffer, never to the file on disk.
+
+;; Copyright (C) 2026 The wisp + lamp authors
+
+;; Author: The wisp + lamp authors
+;; Version: 0.1.0
+;; Package-Requires: ((emacs "28.1"))
+;; Keywords: tools, convenience
+
+;; This program is free software: you can redistribute it and/or modify
+;; it under the terms of the GNU General Public License as published by
+;; the Free Software Foundation, either version 3 of the License, or
+;; (at your option) any later version.
+
+;; This program is distributed in the hope that it will be useful,
+;; but WITHOUT ANY WARRANTY; without even the implied warranty of
+;; MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+;; GNU General Public License for more details.
+
+;; You should have received a copy of the GNU General Public License
+;; along with this program.  If not, see <https://www.gnu.org/licenses/>.
+
+;;; Commentary:
+
+;; Part of wisp (see wisp.el).  `wisp--show-result' opens the answer of
+;; a wisp.patch request in `wisp-diff-mode'; the commands here apply or
+;; reject its hunks.  A hunk is located by its text at the line the diff
+;; names (shifted by the hunks applied before it); when the source
+;; buffer changed since the request, it is applied only where its text
+;; is still found exactly once.
+
+;;; Code:
+
+(require 'cl-lib)
+(require 'diff-mode)
+(require 'subr-x)
+
+(declare-function evil-define-key* "evil-core")
+(declare-function wisp-apply-comment "wisp")
+
+(defvar-local wisp--source nil "The buffer the diff in this buffer applies to.")
+(defvar-local wisp--source-tick nil "SOURCE's `buffer-chars-modified-tick' the diff is based on.")
+(defvar-local wisp--shifts nil "Applied hunks as (OLD-START . LINE-DELTA), for later hunks.")
+(defvar-local wisp--origin nil "The request (plist) this diff answers, for re-running.")
+
+(defvar wisp-diff-mode-map
+  (let ((map (make-sparse-keymap)))
+    (define-key map (kbd "a") #'wisp-diff-apply-hunk)
+    (define-key map (kbd "C-c C-a") #'wisp-diff-apply-hunk)
+    (define-key map (kbd "A") #'wisp-diff-apply-all)
+    (define-key map (kbd "k") #'wisp-diff-reject-hunk)
+    (define-key map (kbd "r") #'wisp-diff-rerun)
+    (define-key map (kbd "q") #'wisp-diff-quit)
+    (define-key map (kbd "n") #'diff-hunk-next)
+    (define-key map (kbd "p") #'diff-hunk-prev)
+    map)
+  "Keymap of `wisp-diff-mode'.")
+
+(define-derived-mode wisp-diff-mode diff-mode "Wisp-Diff"
+  "Review a change proposed by wisp; apply or reject its hunks.
+\\{wisp-diff-mode-map}"
+  (setq buffer-read-only t))
+
+(with-eval-after-load 'evil
+  (when (fboundp 'evil-define-key*)
+    (evil-define-key* 'normal wisp-diff-mode-map
+                      "a" #'wisp-diff-apply-hunk "A" #'wisp-diff-apply-all
+                      "q" #'wisp-diff-quit "]h" #'diff-hunk-next "[h" #'diff-hunk-prev)))
+
+(defun wisp--diff-buffer (source)
+  "The diff buffer for SOURCE: its existing one, \"*wisp diff*\", or a new one."
+  (or (cl-find-if (lambda (b) (eq (buffer-local-value 'wisp--source b) source))
+                  (buffer-list))
+      (let ((main (get-buffer "*wisp diff*")))
+        (if (or (null main) (not (buffer-live-p (buffer-local-value 'wisp--source main))))
+            (get-buffer-create "*wisp diff*")
+          (generate-new-buffer (format "*wisp diff*<%s>" (buffer-name source)))))))
+
+(defun wisp--show-result (source request result)
+  "Show RESULT (wisp.patch's answer to REQUEST) for SOURCE."
+  (let ((rationale (alist-get 'rationale result)))
+    (if (not (eq (alist-get 'ok result) t))
+        (message "wisp: no change proposed%s" (if (and rationale (not (string-empty-p rationale)))
+                                                  (concat ": " rationale) ""))
+      (let ((buffer (wisp--diff-buffer source)))
+        (with-current-buffer buffer
+          (let ((inhibit-read-only t))
+            (erase-buffer)
+            (insert (alist-get 'patch result)))
+          (wisp-diff-mode)
+          (setq wisp--source source
+                wisp--source-tick (plist-get request :tick)
+                wisp--shifts nil
+                wisp--origin request)
+          (setq header-line-format
+                (and rationale (not (string-empty-p rationale))
+                     (concat " " (car (split-string rationale "\n")))))
+          (goto-char (point-min))
+          (ignore-errors (diff-hunk-next)))
+        (display-buffer buffer)
+        (message "wisp: %s (a: apply hunk, A: apply all, q: quit)"
+                 (if (and rationale (not (string-empty-p rationale))) rationale "change ready"))))))
+
+(defun wisp--parse-hunk (text)
+  "Parse the hunk TEXT into (OLD-START OLD-TEXT NEW-TEXT)."
+  (unless (string-match "\\`@@ -\\([0-9]+\\)\\(?:,\\([0-9]+\\)\\)? \\+[0-9]+\\(?:,[0-9]+\\)? @@" text)
+    (error "Not a hunk"))
+  (let* ((start (string-to-number (match-string 1 text)))
+         (count (if (match-string 2 text) (string-to-number (match-string 2 text)) 1))
+         (old nil) (new nil) (last nil))
+    (dolist (line (cdr (split-string text "\n")))
+      (pcase (and (> (length line) 0) (aref line 0))
+        (?\s (push (substring line 1) old) (push (substring line 1) new) (setq last 'both))
+        (?- (push (substring line 1) old) (setq last 'old))
+        (?+ (push (substring line 1) new) (setq last 'new))
+        (?\\ (pcase last                  ; "\ No newline at end of file"
+               ('old (push 'no-eol old)) ('new (push 'no-eol new))
+               ('both (push 'no-eol old) (push 'no-eol new))))))
+    (cl-flet ((join (lines)
+                (let ((out ""))
+                  (dolist (l (reverse lines) out)
+                    (if (eq l 'no-eol)
+                        (setq out (substring out 0 -1))
+                      (setq out (concat out l "\n")))))))
+      ;; A pure insertion (count 0) goes after line START.
+      (list (if (zerop count) (1+ start) start) (join old) (join new)))))
+
+(defun wisp--hunk-at-point ()
+  "The bounds (BEG . END) of the hunk at point in the diff buffer."
+  (save-excursion
+    (unless (ignore-errors (diff-beginning-of-hunk t) t)
+      (user-error "Wisp: no hunk at point"))
+    (let ((bounds (diff-bounds-of-hunk)))
+      (cons (car bounds) (cadr bounds)))))
+
+(defun wisp--locate (old-text line)
+  "Return the position of OLD-TEXT in the current buffer, expected at LINE.
+The text must match exactly there, or once elsewhere when the buffer changed."
+  (save-excursion
+    (save-restriction
+      (widen)
+      (goto-char (point-min))
+      (forward-line (1- line))
+      (cond ((and (<= (+ (point) (length old-text)) (1+ (buffer-size)))
+                  (string= old-text (buffer-substring-no-properties (point) (+ (point) (length old-text)))))
+             (point))
+            ((string-empty-p old-text) nil)
+            (t (goto-char (point-min))
+               (let ((first (search-forward old-text nil t)))
+                 (and first (not (search-forward old-text nil t))
+                      (- first (length old-text)))))))))
+
+(defun wisp--apply-hunk-text (text)
+  "Apply the hunk TEXT to the source buffer; return non-nil when applied."
+  (pcase-let* ((`(,start ,old ,new) (wisp--parse-hunk text))
+               (shift (cl-loop for (s . delta) in wisp--shifts when (< s start) sum delta))
+               (source wisp--source)
+               (stale (/= (buffer-chars-modified-tick source) wisp--source-tick))
+               (pos (with-current-buffer source (wisp--locate old (+ start shift)))))
+    (unless pos
+      (user-error (if stale
+                      "Wisp: %s changed since the request and this hunk no longer applies; press r to run wisp again"
+                    "Wisp: this hunk does not match %s")
+                  (buffer-name source)))
+    (with-current-buffer source
+      (save-excursion
+        (save-restriction
+          (widen)
+          (goto-char pos)
+          (delete-region pos (+ pos (length old)))
+          (insert new))))
+    (push (cons start (- (cl-count ?\n new) (cl-count ?\n old))) wisp--shifts)
+    (unless stale (setq wisp--source-tick (buffer-chars-modified-tick source)))
+    t))
+
+(defun wisp--remove-hunk (bounds)
+  "Delete the hunk at BOUNDS from the diff buffer; quit when none is left."
+  (let ((inhibit-read-only t))
+    (delete-region (car bounds) (cdr bounds)))
+  (if (save-excursion (goto-char (point-min)) (re-search-forward "^@@ " nil t))
+      (ignore-errors (diff-beginning-of-hunk t))
+    (wisp-diff-quit)))
+
+(defun wisp--check-source ()
+  "Signal a `user-error' when the source buffer is gone."
+  (unless (buffer-live-p wisp--source)
+    (user-error "Wisp: the buffer this diff was made for is gone")))
+
+(defun wisp-diff-apply-hunk ()
+  "Apply the hunk at point to the source buffer (not to the file)."
+  (interactive)
+  (wisp--check-source)
+  (let ((bounds (wisp--hunk-at-point)))
+    (wisp--apply-hunk-text (buffer-substring-no-properties (car bounds) (cdr bounds)))
+    (wisp--remove-hunk bounds)))
+
+(defun wisp-diff-apply-all ()
+  "Apply every remaining hunk to the source buffer, as one undo step."
+  (interactive)
+  (wisp--check-source)
+  (let ((hunks nil) (source wisp--source))
+    (save-excursion
+      (goto-char (point-min))
+      (while (re-search-forward "^@@ " nil t)
+        (let ((bounds (save-excursion (goto-char (match-beginning 0)) (wisp--hunk-at-point))))
+          (push (buffer-substring-no-properties (car bounds) (cdr bounds)) hunks)
+          (goto-char (cdr bounds)))))
+    (unless hunks (user-error "Wisp: no hunk left to apply"))
+    (let ((group (prepare-change-group source))
+          (done nil))
+      (unwind-protect
+          (progn
+            (with-current-buffer source (activate-change-group group))
+            ;; Last hunk first, so earlier line numbers stay valid.
+            (dolist (hunk hunks) (wisp--apply-hunk-text hunk))
+            (setq done t))
+        (with-current-buffer source
+          (if done
+              (progn (undo-amalgamate-change-group group) (accept-change-group group))
+            (cancel-change-group group)))))
+    (wisp-diff-quit)
+    (message "wisp: applied %d hunk(s) to %s (undo reverts them)" (length hunks) (buffer-name source))))
+
+(defun wisp-diff-reject-hunk ()
+  "Drop the hunk at point without applying it."
+  (interactive)
+  (wisp--remove-hunk (wisp--hunk-at-point)))
+
+(defun wisp-diff-rerun ()
+  "Run the request of this diff again on the source buffer's current text."
+  (interactive)
+  (wisp--check-source)
+  (let ((origin wisp--origin) (source wisp--source))
+    (wisp-diff-quit)
+    (with-current-buffer source
+      (wisp-apply-comment (plist-get origin :start)
+                          (min (plist-get origin :end) (1+ (buffer-size)))
+                          (plist-get origin :instruction)))))
+
+(defun wisp-diff-quit ()
+  "Close the diff; hunks not applied are dropped."
+  (interactive)
+  (let ((buffer (current-buffer)))
+    (quit-windows-on buffer)
+    (kill-buffer buffer)))
+
+(provide 'wisp-diff)
+;;; wisp-diff.el ends here
