@@ -30,8 +30,8 @@ done
 
 # Benchmark compiled code, as users run it. (`timeout -k': a batch Emacs can hang on SIGTERM.)
 mkdir "$tmp/lisp"
-cp "$root/lisp/lamp.el" "$tmp/lisp/"
-emacs -Q --batch -f batch-byte-compile "$tmp/lisp/lamp.el" 2>/dev/null
+cp "$root"/lisp/lamp*.el "$tmp/lisp/"
+emacs -Q --batch -L "$tmp/lisp" -f batch-byte-compile "$tmp"/lisp/lamp*.el 2>/dev/null
 
 LAMP_BENCH_SOCKET="$tmp/lamp.sock" LAMP_BENCH_MODULE="$module" LAMP_BENCH_LISP="$tmp/lisp" \
   timeout -k 5 60 emacs -Q --batch -l "$here/lamp-bench.el" -f lamp-bench-run 2>&1
