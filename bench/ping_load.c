@@ -53,7 +53,7 @@ struct worker {
 };
 
 static struct {
-    const char *socket;
+    const char *socket, *cdf;
     int clients, threads, pipeline, json, spin;
     double seconds;
     long warmup_ms, timeout_ms;
@@ -73,9 +73,11 @@ static void usage(void)
     fprintf(stderr,
             "usage: ping_load --socket PATH [--clients N] [--seconds S] [--warmup-ms W]\n"
             "                 [--pipeline P] [--threads T] [--timeout-ms MS] [--spin] [--json]\n"
+            "                 [--cdf FILE]\n"
             "  S is the whole run (fractions allowed); the first W ms of it are not recorded\n"
             "  (default W = min(200, S*250)). A reply outstanding longer than MS (default\n"
-            "  1000) counts as lost. --spin polls instead of sleeping (burns a CPU).\n"
+            "  1000) counts as lost. --spin polls instead of sleeping (burns a CPU). --cdf writes the\n"
+            "  latency distribution to FILE, 201 lines \"FRACTION LATENCY_US\" (0, 0.005, .., 1).\n"
             "  Exit status 1 on any error or when nothing completed, 2 on usage or connect errors.\n");
     exit(2);
 }
@@ -489,6 +491,8 @@ int main(int argc, char **argv)
             opt.spin = 1;
         } else if (!strcmp(a, "--json")) {
             opt.json = 1;
+        } else if (!strcmp(a, "--cdf") && has) {
+            opt.cdf = argv[++i];
         } else {
             usage();
         }
@@ -610,6 +614,16 @@ int main(int argc, char **argv)
                    (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
     double cpu_pct = 100.0 * cpu_s / ((double)(now_ns() - t_start) / 1e9);
 
+    if (opt.cdf && n) {
+        FILE *f = fopen(opt.cdf, "w");
+        if (!f) {
+            perror(opt.cdf);
+        } else {
+            for (int q = 0; q <= 200; q++)
+                fprintf(f, "%.3f %.2f\n", q / 200.0, q == 200 ? pmax : pct_us(lat, n, q / 200.0));
+            fclose(f);
+        }
+    }
     if (opt.json) {
         printf("{\"clients\":%d,\"threads\":%d,\"pipeline\":%d,\"seconds\":%.3f,\"warmup_ms\":%ld,"
                "\"measured_s\":%.3f,\"requests\":%zu,\"rps\":%.1f,\"p50_us\":%.2f,\"p90_us\":%.2f,"

@@ -7,7 +7,7 @@ packages=(
   build-essential cmake pkg-config git patch python3
   nlohmann-json3-dev libcurl4-openssl-dev libboost-dev libboost-filesystem-dev
   libgtest-dev libgmock-dev libcli11-dev libgit2-dev
-  emacs-nox netcat-openbsd
+  emacs-nox netcat-openbsd gnuplot-nox
 )
 
 # Node.js runs the ACP conformance tests; any existing install (e.g. NodeSource) will do.
