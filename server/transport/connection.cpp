@@ -12,8 +12,10 @@
 namespace lamp::transport {
 
 Connection::Connection(Socket socket, const rpc::MethodRegistry& registry,
-                       rpc::DispatchStats& stats, ConnectionLimits limits, ClosedHandler on_closed)
+                       rpc::DispatchStats& stats, ConnectionLimits limits, ReadBuffer& scratch,
+                       ClosedHandler on_closed)
     : socket_(std::move(socket)),
+      scratch_(scratch),
       limits_(limits),
       splitter_(limits.max_message_bytes),
       on_closed_(std::move(on_closed)) {
@@ -26,13 +28,23 @@ Connection::Connection(Socket socket, const rpc::MethodRegistry& registry,
 // The dispatcher's writer points at this connection; silence it before the connection goes.
 Connection::~Connection() { dispatcher_->close(); }
 
-void Connection::start() { read(); }
+void Connection::start() {
+  socket_.non_blocking(true);
+  read();
+}
 
+// Waits for readability, then reads into the server's shared buffer: an idle connection holds
+// no read buffer of its own (one event loop thread, so one buffer serves every connection).
 void Connection::read() {
-  socket_.async_read_some(
-      boost::asio::buffer(read_buf_),
-      [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
+  socket_.async_wait(
+      Socket::wait_read, [self = shared_from_this()](boost::system::error_code ec) {
         if (self->closed_ || self->reading_stopped_) return;
+        std::size_t n = 0;
+        if (!ec) n = self->socket_.read_some(boost::asio::buffer(self->scratch_), ec);
+        if (ec == boost::asio::error::would_block || ec == boost::asio::error::try_again) {
+          self->read();
+          return;
+        }
         if (ec) {
           // A client that only shut down its sending side (`nc` at end of input) still gets
           // its replies; one that is gone has its calls cancelled at once.
@@ -43,7 +55,7 @@ void Connection::read() {
           }
           return;
         }
-        self->splitter_.feed(std::string_view(self->read_buf_.data(), n));
+        self->splitter_.feed(std::string_view(self->scratch_.data(), n));
         while (auto frame = self->splitter_.next()) {
           self->dispatcher_->on_frame(std::move(*frame));
           if (self->closed_) return;

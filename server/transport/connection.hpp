@@ -25,9 +25,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
  public:
   using Socket = boost::asio::local::stream_protocol::socket;
   using ClosedHandler = std::function<void(Connection*)>;
+  // Shared by every connection of one event loop thread.
+  using ReadBuffer = std::array<char, 64 * 1024>;
 
   Connection(Socket socket, const rpc::MethodRegistry& registry, rpc::DispatchStats& stats,
-             ConnectionLimits limits, ClosedHandler on_closed);
+             ConnectionLimits limits, ReadBuffer& scratch, ClosedHandler on_closed);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -46,11 +48,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void flush();
 
   Socket socket_;
+  ReadBuffer& scratch_;
   ConnectionLimits limits_;
   proto::FrameSplitter splitter_;
   std::shared_ptr<rpc::Dispatcher> dispatcher_;
   ClosedHandler on_closed_;
-  std::array<char, 64 * 1024> read_buf_{};
   std::string pending_;  // output not yet handed to the socket
   std::string writing_;  // output being written
   bool reading_stopped_ = false;

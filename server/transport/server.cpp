@@ -43,7 +43,7 @@ void Server::accept() {
       return;
     }
     auto conn = std::make_shared<Connection>(std::move(socket), registry_, stats_,
-                                             options_.limits, [this](Connection* c) {
+                                             options_.limits, *read_buffer_, [this](Connection* c) {
                                                // Deferred: the connection may be mid-callback.
                                                boost::asio::post(io_, [this, c] {
                                                  connections_.erase(c);

@@ -53,6 +53,7 @@ class Server {
   boost::asio::local::stream_protocol::acceptor acceptor_;
   boost::asio::steady_timer timer_;
   std::unordered_map<Connection*, std::shared_ptr<Connection>> connections_;
+  std::unique_ptr<Connection::ReadBuffer> read_buffer_ = std::make_unique<Connection::ReadBuffer>();
   std::function<void()> on_stopped_;
   bool stopping_ = false;
 };

@@ -70,7 +70,7 @@ void ChatJob::attempt() {
       });
     };
   }
-  transfer_ = service_.transport_.start(std::move(req), std::move(on_chunk),
+  transfer_ = service_.transport().start(std::move(req), std::move(on_chunk),
                                         [executor, weak](HttpResponse response) {
                                           boost::asio::post(executor, [weak, r = std::move(response)]() mutable {
                                             if (auto self = weak.lock()) self->on_response(std::move(r));
@@ -229,7 +229,7 @@ void ChatJob::cancel() {
 void ChatJob::end() {
   if (finished_) return;
   finished_ = true;
-  if (transfer_) service_.transport_.cancel(*transfer_);
+  if (transfer_) service_.transport().cancel(*transfer_);
   transfer_.reset();
   backoff_timer_.cancel();
   if (ticket_ != 0) service_.scheduler_.withdraw(ticket_);

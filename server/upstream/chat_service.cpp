@@ -18,6 +18,11 @@ ChatService::ChatService(boost::asio::any_io_executor executor, app::ServerConte
 
 ChatService::~ChatService() = default;
 
+CurlTransport& ChatService::transport() {
+  if (!transport_) transport_ = std::make_unique<CurlTransport>();
+  return *transport_;
+}
+
 std::string ChatService::choose_model(const json& body) const {
   const auto& cfg = ctx_.config;
   std::string model = cfg.default_model;

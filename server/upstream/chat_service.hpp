@@ -54,7 +54,9 @@ class ChatService {
   RetryPolicy policy_;
   std::mt19937_64 rng_;
   UpstreamScheduler scheduler_;
-  CurlTransport transport_;
+  // Created by the first request: an idle server loads no TLS stack and runs no extra thread.
+  CurlTransport& transport();
+  std::unique_ptr<CurlTransport> transport_;
 };
 
 }  // namespace lamp::upstream
