@@ -47,12 +47,34 @@ bench-ping: build
 bench-chat: build
 	bench/chat/run.sh $(BUILD)
 
-# Every benchmark in bench/, one after the other (figures only; nothing here fails on a target).
+# Every benchmark, lamp and its baselines side by side in one run; writes docs/benchmarks.md
+# and the plots in docs/bench/ (figures only; nothing here fails on a missed target).
 bench: build
-	bench/ping.sh $(BUILD)
-	bench/chat/run.sh $(BUILD)
-	@for s in bench/diff/run.sh bench/emacs/run.sh bench/acp/run.sh; do \
-	  if [ -x $$s ]; then echo "== $$s"; $$s $(BUILD) || exit 1; fi; done
+	bench/run-all.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD)
+
+# Fuzzing, sanitizers (issue 8). Separate build dirs; see docs/reliability.md.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+# clang 16+ (Debian 12: apt-get install clang-16 libclang-rt-16-dev): clang 14 cannot compile
+# lambdas that capture structured bindings (server/patch/replacement_merge.cpp).
+FUZZ_CC ?= clang-16
+FUZZ_CXX ?= clang++-16
+FUZZ_LIB_FLAGS = -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+
+.PHONY: test-fuzz test-asan test-tsan
+
+test-fuzz:
+	scripts/deps.sh fuzz
+	CC=$(FUZZ_CC) CXX=$(FUZZ_CXX) cmake -S . -B $(FUZZ_BUILD) -DLAMP_FUZZ=ON -DLAMP_TESTS=OFF -DLAMP_BENCH=OFF \
+	  "-DCMAKE_CXX_FLAGS=$(FUZZ_LIB_FLAGS)" "-DCMAKE_C_FLAGS=$(FUZZ_LIB_FLAGS)"
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz
+	FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run.sh $(FUZZ_BUILD)
+
+test-asan: deps
+	JOBS=$(JOBS) scripts/sanitize.sh asan
+
+test-tsan: deps
+	JOBS=$(JOBS) scripts/sanitize.sh tsan

@@ -10,6 +10,11 @@ packages=(
   emacs-nox netcat-openbsd gnuplot-nox
 )
 
+# `scripts/deps.sh fuzz`: also the compiler the libFuzzer build needs (clang 14 cannot build the tree).
+if [[ "${1:-}" == fuzz ]]; then
+  packages+=(clang-16 libclang-rt-16-dev)
+fi
+
 # Node.js runs the ACP conformance tests; any existing install (e.g. NodeSource) will do.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   packages+=(nodejs npm)

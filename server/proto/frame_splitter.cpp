@@ -106,7 +106,9 @@ std::optional<Frame> FrameSplitter::next_line() {
   const auto nl = buf_.find('\n', scan_);
   if (nl == std::string::npos) {
     scan_ = buf_.size();
-    if (buf_.size() - pos_ > max_) {
+    // A line of exactly max_ bytes may be waiting for the "\n" of its "\r\n".
+    const std::size_t held = buf_.size() - pos_;
+    if (held > max_ + 1 || (held == max_ + 1 && buf_.back() != '\r')) {
       pos_ = buf_.size();
       skipping_line_ = true;
       return Frame{Frame::Kind::oversized, Framing::ndjson, {}};

@@ -51,8 +51,9 @@ json parse(std::string_view text) {
   }
   try {
     return json::parse(text);
-  } catch (const json::parse_error& e) {
-    // nlohmann reports ill-formed UTF-8 as a parse error; both map to -32700.
+  } catch (const json::exception& e) {
+    // Syntax errors, ill-formed UTF-8 and numbers beyond double range (out_of_range.406,
+    // e.g. 1E400) all map to -32700.
     throw error_with_detail(code::parse_error, "Parse error", e.what());
   }
 }

@@ -107,6 +107,22 @@ TEST(FrameSplitter, OversizedLspBodyIsSkippedExactly) {
   EXPECT_EQ(frames[1].body, "{}");
 }
 
+TEST(FrameSplitter, MessageOfExactlyTheLimitSplitInsideCrLf) {
+  // Found while writing the fuzz invariant: the "\r" of "\r\n" must not count against the limit.
+  FrameSplitter s(5);
+  s.feed("abcde\r");
+  EXPECT_FALSE(s.next());
+  s.feed("\n");
+  auto f = s.next();
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->kind, Frame::Kind::message);
+  EXPECT_EQ(f->body, "abcde");
+  s.feed("abcdef\r");  // one byte too many stays too many
+  f = s.next();
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->kind, Frame::Kind::oversized);
+}
+
 TEST(FrameSplitter, HeaderWithoutLengthIsAnError) {
   FrameSplitter s(1024);
   s.feed("Content-Length: abc\r\n\r\n{\"next\":1}\n");

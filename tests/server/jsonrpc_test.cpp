@@ -76,6 +76,9 @@ TEST(JsonRpc, ParseErrors) {
   };
   EXPECT_EQ(code_of(R"({"jsonrpc":"2.0","method":"foobar,"params":"bar","baz])"), rpc::code::parse_error);
   EXPECT_EQ(code_of("{\"s\":\"\xff\xfe\"}"), rpc::code::parse_error);  // invalid UTF-8
+  // Found by fuzz_jsonrpc: numbers beyond double range used to escape as out_of_range.
+  EXPECT_EQ(code_of("1E400"), rpc::code::parse_error);
+  EXPECT_EQ(code_of(R"({"jsonrpc":"2.0","id":1,"method":"ping","params":[-1e999]})"), rpc::code::parse_error);
   EXPECT_EQ(code_of(std::string(513, '[') + std::string(513, ']')), rpc::code::parse_error);
   EXPECT_EQ(code_of(std::string(512, '[') + std::string(512, ']')), 0);
   // Brackets inside strings do not count as nesting.

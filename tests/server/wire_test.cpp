@@ -239,6 +239,8 @@ TEST_F(WireTest, OversizedMessageKeepsTheConnectionUsable) {
 
 TEST_F(WireTest, DeepNestingAndBadUtf8AreParseErrors) {
   RpcClient c(server.socket());
+  auto overflow = exchange(c, "1E400\n");  // once killed the server (fuzz_jsonrpc)
+  EXPECT_EQ(overflow["error"]["code"], -32700);
   auto deep = exchange(c, std::string(600, '[') + std::string(600, ']') + "\n");
   EXPECT_EQ(deep["error"]["code"], -32700);
   auto utf8 = exchange(c, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"test.echo\",\"params\":[\"\xc3\x28\"]}\n");
