@@ -13,7 +13,7 @@
 
 (require 'cl-lib)
 (require 'jsonrpc)
-(load (expand-file-name "lamp.elc" (getenv "LAMP_BENCH_LISP")) nil t)
+(add-to-list (quote load-path) (getenv "LAMP_BENCH_LISP"))
 (require 'lamp)
 
 (defvar lamp-bench-socket (getenv "LAMP_BENCH_SOCKET"))
