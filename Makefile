@@ -7,7 +7,7 @@ CMAKE_FLAGS ?=
 PREFIX ?= /usr/local
 LISPDIR ?= $(PREFIX)/share/emacs/site-lisp/wisp
 
-.PHONY: all deps configure build test demo demo-ui install clean bench bench-ping bench-chat
+.PHONY: all deps configure build test test-plain demo demo-ui install clean bench bench-ping bench-chat
 
 all: build
 
@@ -22,7 +22,11 @@ configure: $(BUILD)/CMakeCache.txt
 build: deps configure
 	cmake --build $(BUILD) -j $(JOBS)
 
-test: build
+# Every suite: the release build's ctest, then the same suite under ASan + UBSan (what CI runs).
+test: test-plain test-asan
+
+# The release build's suite only (the quick loop while developing).
+test-plain: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 demo: build

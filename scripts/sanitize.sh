@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Sanitizer runs: `asan` builds build-asan (ASan+UBSan) and runs the whole ctest suite; `tsan`
+# Sanitizer runs: `asan` builds build-asan (ASan+UBSan), runs the whole ctest suite, then the
+# module inside Emacs (tests/module/run-asan.sh, heap-only instrumentation); `tsan`
 # builds build-tsan (ThreadSanitizer) and runs the server's concurrency tests. Usage: sanitize.sh asan|tsan
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 jobs=${JOBS:-2}
 mode=${1:?usage: scripts/sanitize.sh asan|tsan}
 
-# The tests that load lamp-module.so into an uninstrumented Emacs would need the ASan runtime
-# preloaded (tests/module/run-asan.sh does that separately), so they are excluded here.
+# The tests that load lamp-module.so into Emacs need the ASan runtime preloaded and a
+# heap-only build: tests/module/run-asan.sh runs them after ctest.
 emacs_tests='^(lamp_module_ert|lamp_el_module|wisp_el_module)$'
 
 case "$mode" in
@@ -20,6 +21,8 @@ case "$mode" in
     export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
     cd "$dir"
     ctest --output-on-failure -j "$jobs" -E "$emacs_tests" "${@:2}"
+    JOBS=$jobs LAMP_TEST_SERVER="$dir/server/lamp" "$root/tests/module/run-asan.sh" \
+      "${ASAN_MODULE_BUILD:-$root/build-asan-module}"
     ;;
   tsan)
     dir=${TSAN_BUILD:-$root/build-tsan}

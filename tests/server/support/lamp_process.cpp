@@ -50,7 +50,9 @@ bp::environment make_env(const std::map<std::string, std::string>& extra) {
                            "LAMP_MODELS", "LAMP_DEFAULT_MODEL"}) {
     env.erase(name);
   }
-  for (const auto& [k, v] : extra) env[k] = v;
+  // set(), not operator[]: Boost 1.74's environment::find compares past the end of shorter
+  // entries (a heap over-read that ASan reports); set() compares lengths first.
+  for (const auto& [k, v] : extra) env.set(k, v);
   return env;
 }
 
