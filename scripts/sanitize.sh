@@ -15,7 +15,9 @@ emacs_tests='^(lamp_module_ert|lamp_el_module|wisp_el_module)$'
 case "$mode" in
   asan)
     dir=${ASAN_BUILD:-$root/build-asan}
-    cmake -S "$root" -B "$dir" -DLAMP_SANITIZE=ON -DLAMP_BENCH=OFF >/dev/null
+    # -O1 -g1 with assertions on: a third of -O2 -g's compile time, and what ASan suggests.
+    cmake -S "$root" -B "$dir" -DLAMP_SANITIZE=ON -DLAMP_BENCH=OFF -DCMAKE_BUILD_TYPE=Debug \
+      "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" "-DCMAKE_C_FLAGS_DEBUG=-O1 -g1" >/dev/null
     cmake --build "$dir" -j "$jobs"
     export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1:abort_on_error=0}
     export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}

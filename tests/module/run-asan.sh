@@ -11,8 +11,8 @@ server=${LAMP_TEST_SERVER:-$root/build-asan/server/lamp}
 
 # Emacs scans its C stack conservatively and copies it with uninstrumented code, which trips
 # ASan's stack redzones: instrument the heap only.
-cmake -S "$root" -B "$asan_build" -DLAMP_SANITIZE=ON -DLAMP_BENCH=OFF \
-  "-DCMAKE_CXX_FLAGS=--param asan-stack=0" >/dev/null
+cmake -S "$root" -B "$asan_build" -DLAMP_SANITIZE=ON -DLAMP_BENCH=OFF -DCMAKE_BUILD_TYPE=Debug \
+  "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" "-DCMAKE_CXX_FLAGS=--param asan-stack=0" >/dev/null
 cmake --build "$asan_build" -j "${JOBS:-$(nproc)}" --target lamp-module lamp_module_unit_tests
 
 "$asan_build/tests/module/lamp_module_unit_tests"
