@@ -7,7 +7,7 @@ CMAKE_FLAGS ?=
 PREFIX ?= /usr/local
 LISPDIR ?= $(PREFIX)/share/emacs/site-lisp/wisp
 
-.PHONY: all deps configure build test test-plain demo demo-ui install clean bench bench-ping bench-chat
+.PHONY: all deps configure build test test-plain demo demo-ui install clean bench bench-ping bench-chat bench-load
 
 all: build
 
@@ -55,6 +55,10 @@ bench-chat: build
 # and the plots in docs/bench/ (figures only; nothing here fails on a missed target).
 bench: build
 	bench/run-all.sh $(BUILD)
+
+# 1000 connections x 1000 mixed requests, every reply checked; RSS and fds before/after (bench/README.md).
+bench-load: build
+	bench/load/run.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

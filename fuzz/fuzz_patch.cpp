@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // libFuzzer target: the model-reply parser/repairer. Input byte 0 picks one of the fixture
 // requests, the rest is the model reply; every PatchReady must strictly apply to its edited_text.
+#include "common/patch_case.hpp"
 #include "patch/patch_engine.hpp"
-#include "patch/positions.hpp"
 #include "patch/strict_apply.hpp"
 #include "proto/jsonrpc.hpp"
 
@@ -50,26 +50,7 @@ std::vector<PatchRequest> load_requests() {
     const json r = json::parse(read_file(file)).at("request");
     if (std::find(seen.begin(), seen.end(), r) != seen.end()) continue;
     seen.push_back(r);
-    const std::string buffer = read_file(fixtures / r.at("buffer").get<std::string>());
-    json params = {{"file_path", r.at("file_path")},
-                   {"language", r.value("language", "")},
-                   {"comment_style", r.value("comment_style", "")},
-                   {"buffer_text", buffer},
-                   {"context", {{"project_root", r.value("project_root", json(nullptr))}}}};
-    if (r.contains("instruction")) params["instruction"] = r["instruction"];
-    if (r.contains("selection")) {
-      params["selection"] = r["selection"];
-    } else {
-      const std::string select = r.at("select");
-      std::size_t at = std::string::npos;
-      for (int n = r.value("occurrence", 1); n > 0; --n) {
-        at = buffer.find(select, at == std::string::npos ? 0 : at + 1);
-      }
-      check(at != std::string::npos);
-      params["selection"] = {{"start_pos", to_position(buffer, at)},
-                             {"end_pos", to_position(buffer, at + select.size())}};
-    }
-    out.push_back(parse_request(params));
+    out.push_back(parse_request(lamp::test_support::patch_case_params(r, fixtures)));
   }
   return out;
 }

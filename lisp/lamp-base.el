@@ -137,12 +137,13 @@ value comes back when it ends.  nil leaves `gc-cons-threshold' alone."
   inbox                                ; item vectors not yet dispatched
   (batch [])                           ; the item vector being dispatched
   (position 0)                         ; index of its next item
+  heard                                ; non-nil once anything arrived from the server
   dead)                                ; why it ended, once it has
 
 (cl-defstruct (lamp--call (:constructor lamp--call-create)
                           (:copier nil))
   "A request waiting for its reply."
-  method on-result on-error on-notification abandoned)
+  id method params-json on-result on-error on-notification abandoned resent)
 
 (defvar lamp--connection nil
   "The current `lamp--conn', or nil.")

@@ -139,8 +139,16 @@
       (setq conn nil))
     (or conn (setq lamp--connection (lamp--connect)))))
 
-(defun lamp--connection-lost (conn reason)
-  "Mark CONN as ended because of REASON and fail its pending requests."
+(defconst lamp--resend-delay 0.05
+  "Seconds before a request is sent again after its connection died unheard.
+A server killed as a client connects can accept the connection into
+its backlog and then drop it; this lets it finish dying first.")
+
+(defun lamp--connection-lost (conn reason &optional no-resend)
+  "Mark CONN as ended because of REASON and fail its pending requests.
+When the server never sent anything on CONN (it was going away as
+CONN connected), its requests are sent again once, on a new
+connection, unless NO-RESEND is non-nil."
   (unless (lamp--conn-dead conn)
     (setf (lamp--conn-dead conn) reason)
     (when (eq lamp--connection conn) (setq lamp--connection nil))
@@ -152,17 +160,32 @@
       (setf (lamp--conn-inbox conn) nil
             (lamp--conn-batch conn) []
             (lamp--conn-position conn) 0)
-      (dolist (call (nreverse calls))
-        (unless (lamp--call-abandoned call)
-          (lamp--finish call nil
-                        (list 'lamp-connection-error nil
-                              (format "lamp connection lost: %s" reason) nil)))))))
+      (let ((resend (not (or no-resend (lamp--conn-heard conn)))))
+        (dolist (call (nreverse calls))
+          (cond ((lamp--call-abandoned call))
+                ((and resend (not (lamp--call-resent call)))
+                 (setf (lamp--call-resent call) t)
+                 (run-at-time lamp--resend-delay nil #'lamp--resend call))
+                (t (lamp--finish call nil
+                                 (list 'lamp-connection-error nil
+                                       (format "lamp connection lost: %s" reason) nil)))))))))
+
+(defun lamp--resend (call)
+  "Send CALL again on a (new) connection, or fail it with the connection error."
+  (unless (lamp--call-abandoned call)
+    (condition-case err
+        (let ((conn (lamp--ensure-connection)))
+          (puthash (lamp--call-id call) call (lamp--conn-pending conn))
+          (lamp--send-call conn (lamp--call-id call) (lamp--call-method call)
+                           (lamp--call-params-json call)))
+      (lamp-connection-error (lamp--finish call nil err)))))
 
 ;;;; Dispatch
 
 (defun lamp--enqueue (conn items)
   "Queue the item vector ITEMS on CONN."
-  (setf (lamp--conn-inbox conn) (nconc (lamp--conn-inbox conn) (list items))))
+  (setf (lamp--conn-heard conn) t
+        (lamp--conn-inbox conn) (nconc (lamp--conn-inbox conn) (list items))))
 
 (defun lamp--dispatch-inbox (conn)
   "Dispatch CONN's received items in order.
@@ -288,7 +311,8 @@ server) first when needed."
     ;; Serializing first: invalid PARAMS signal here, before anything is registered.
     (let ((params-json (and params (json-serialize params))))
       (setq lamp--last-id id)
-      (puthash id (lamp--call-create :method method :on-result on-result :on-error on-error
+      (puthash id (lamp--call-create :id id :method method :params-json params-json
+                                     :on-result on-result :on-error on-error
                                      :on-notification on-notification)
                (lamp--conn-pending conn))
       (lamp--send-call conn id method params-json))
@@ -329,7 +353,9 @@ drops its late reply."
               (accept-process-output (and (lamp--live-p conn) (lamp--conn-process conn))
                                      (if left (min left 1.0) 1.0)))))
       (unless (memq state '(done failed))
-        (lamp--abandon conn id)))
+        ;; The request may have been sent again on a newer connection.
+        (lamp--abandon conn id)
+        (unless (eq conn lamp--connection) (lamp--abandon lamp--connection id))))
     (pcase state
       ('done value)
       ('failed (signal (car value) (cdr value)))
@@ -364,7 +390,7 @@ the server if this Emacs started it."
   (interactive "P")
   (let ((conn lamp--connection))
     (setq lamp--connection nil)
-    (when conn (lamp--connection-lost conn "disconnected")))
+    (when conn (lamp--connection-lost conn "disconnected" t)))
   (when stop-server (lamp--stop-server-process))
   nil)
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Minimal leveled logging to stderr. The level comes from $LAMP_LOG (error, warn, info, debug;
-// default info) and is read once. Callers never pass secrets or request bodies.
+// default info) and is read once. Callers never pass secrets; request bodies appear only at
+// debug, as redacted excerpts (upstream/request_log.hpp).
 #pragma once
 
 #include <iostream>

@@ -6,16 +6,15 @@ set -euo pipefail
 build=${1:-build}
 runs=${2:-200}
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
+# shellcheck source=bench/lib/fake_upstream.sh
+source "$here/../lib/fake_upstream.sh"
 dir=$(mktemp -d)  # 0700: private socket directory
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$dir"; }
 trap cleanup EXIT
 
-python3 "$root/tests/fixtures/fake_upstream.py" --api-key sk-bench --port-file "$dir/port" >/dev/null &
-pids+=($!)
-for _ in $(seq 100); do [[ -s "$dir/port" ]] && break; sleep 0.05; done
-base="http://127.0.0.1:$(cat "$dir/port")"
+start_fake_upstream "$dir"
+base=$upstream_base
 # Every reply streams 8 words; both paths wait for the first word.
 curl -sf -XPOST "$base/_control/default" -H 'Content-Type: application/json' \
   -d '{"content":"one two three four five six seven eight"}' >/dev/null

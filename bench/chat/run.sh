@@ -5,17 +5,15 @@
 set -euo pipefail
 build=${1:-build}
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
+# shellcheck source=bench/lib/fake_upstream.sh
+source "$here/../lib/fake_upstream.sh"
 dir=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$dir"; }
 trap cleanup EXIT
 
-python3 "$root/tests/fixtures/fake_upstream.py" --api-key sk-bench --port-file "$dir/port" >/dev/null &
-pids+=($!)
-for _ in $(seq 100); do [[ -s "$dir/port" ]] && break; sleep 0.05; done
-port=$(cat "$dir/port")
-base="http://127.0.0.1:$port"
+start_fake_upstream "$dir"
+base=$upstream_base
 
 start_lamp() {  # start_lamp NAME CONCURRENCY
   OPENAI_API_KEY=sk-bench OPENAI_BASE_URL=$base LAMP_MAX_CONCURRENCY=$2 LAMP_LOG=warn \

@@ -2,9 +2,13 @@
 // Environment parsing for Config.
 #include "app/config.hpp"
 
+#include <unistd.h>
+
 #include <charconv>
 #include <cstdlib>
+#include <cstring>
 #include <stdexcept>
+#include <string_view>
 
 namespace lamp::app {
 namespace {
@@ -66,6 +70,19 @@ Config Config::from_env() {
   c.max_retries = env_int("LAMP_MAX_RETRIES", c.max_retries, 0, 100);
   c.deadline_s = env_int("LAMP_DEADLINE_S", c.deadline_s, 1, 86400);
   return c;
+}
+
+void scrub_environment_variable(const char* name) {
+  const std::string_view wanted(name);
+  // Every entry, not just the first: a duplicated variable would otherwise survive.
+  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+    const std::string_view text(*entry);
+    if (text.size() > wanted.size() && text.starts_with(wanted) && text[wanted.size()] == '=') {
+      char* value = *entry + wanted.size() + 1;
+      ::explicit_bzero(value, std::strlen(value));
+    }
+  }
+  ::unsetenv(name);
 }
 
 std::string Config::display_base_url() const {

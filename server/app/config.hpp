@@ -27,6 +27,11 @@ struct Config {
   std::string display_base_url() const;
 };
 
+// Wipes the value of environment variable `name` in place, then unsets it. /proc/PID/environ
+// shows the environment block the process started with, which unsetenv alone leaves intact.
+// Call once everything that needs the value has copied it (Config::from_env).
+void scrub_environment_variable(const char* name);
+
 // Applies the `/v1/chat/completions` rule to a base URL.
 std::string chat_completions_url(std::string base_url);
 

@@ -13,8 +13,11 @@
 #include "transport/server.hpp"
 
 #include <boost/asio/signal_set.hpp>
+#include <sys/prctl.h>
 
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 
 namespace lamp::cli {
 namespace {
@@ -22,8 +25,24 @@ namespace {
 struct ServeOptions {
   std::string socket;
   std::size_t max_message_bytes = 16u << 20;
+  std::size_t max_output_bytes = 0;  // 0: 64 MiB or 4 × the message limit
   bool test_methods = false;
+  bool dumpable = false;  // keep core dumps and same-user ptrace (debugging only)
 };
+
+// The key now lives in Config only. Drop it from the environment (/proc/PID/environ, any child)
+// and make the process non-dumpable: no core file holds the key, and processes of the same user
+// cannot ptrace lamp or read its memory through /proc.
+void protect_the_key(bool dumpable) {
+  app::scrub_environment_variable("OPENAI_API_KEY");
+  if (dumpable) {
+    log::warn("--dumpable: core dumps and debuggers can see the API key");
+    return;
+  }
+  if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
+    log::warn("cannot make the process non-dumpable: ", std::strerror(errno));
+  }
+}
 
 int serve(const ServeOptions& opts) {
   app::Config config;
@@ -33,6 +52,7 @@ int serve(const ServeOptions& opts) {
     print_error(e.what());
     return 2;
   }
+  protect_the_key(opts.dumpable);
   boost::asio::io_context io(1);
   app::ServerContext ctx(io, std::move(config));
   rpc::MethodRegistry registry;
@@ -48,7 +68,9 @@ int serve(const ServeOptions& opts) {
   transport::ServerOptions server_options;
   server_options.socket_path = proto::resolve_socket_path(opts.socket);
   server_options.limits.max_message_bytes = opts.max_message_bytes;
-  server_options.limits.max_output_bytes = std::max<std::size_t>(64u << 20, 4 * opts.max_message_bytes);
+  server_options.limits.max_output_bytes =
+      opts.max_output_bytes != 0 ? opts.max_output_bytes
+                                 : std::max<std::size_t>(64u << 20, 4 * opts.max_message_bytes);
   transport::Server server(io, server_options, registry, ctx.dispatch);
   ctx.connections = [&server] { return server.connections(); };
   try {
@@ -84,8 +106,13 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--socket", opts->socket, "Socket path (default: $LAMP_UDS, $XDG_RUNTIME_DIR/lamp/lamp.sock, /tmp/lamp-$UID/lamp.sock)");
   cmd->add_option("--max-message-bytes", opts->max_message_bytes, "Largest accepted message")
       ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 31));
+  cmd->add_option("--max-output-bytes", opts->max_output_bytes,
+                  "Output waiting for one client before it is dropped (default: 64 MiB or 4 x the message limit)")
+      ->check(CLI::Range(std::size_t{65536}, std::size_t{1} << 40));
   cmd->add_flag("--enable-test-methods", opts->test_methods,
                 "Also serve test.sleep, test.echo and test.notify (for test suites)");
+  cmd->add_flag("--dumpable", opts->dumpable,
+                "Stay dumpable (core files, same-user debuggers and /proc/PID/fd); they can see the API key");
   cmd->callback([opts, &exit_code] { exit_code = serve(*opts); });
 }
 

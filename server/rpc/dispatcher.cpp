@@ -118,6 +118,11 @@ void Dispatcher::handle(json message, proto::Framing framing, const Sink& sink) 
 
 void Dispatcher::start(proto::Request request, proto::Framing framing, Sink sink) {
   stats_.requests_total.fetch_add(1, std::memory_order_relaxed);
+  // Method and id only: params carry the user's text and stay out of every log.
+  if (log::threshold() >= log::Level::debug) {
+    log::debug("request ", proto::utf8_prefix(request.method, 100), " id ",
+               request.notification ? std::string("(notification)") : proto::utf8_prefix(proto::dump(request.id), 100));
+  }
   const Handler* handler = registry_.find(request.method);
   if (handler == nullptr) {
     sink(request.notification

@@ -114,6 +114,7 @@ void Connection::stop_reading() {
 void Connection::close() {
   if (closed_) return;
   closed_ = true;
+  std::string().swap(pending_);  // a dropped slow reader's backlog goes at once
   dispatcher_->close();
   boost::system::error_code ignored;
   socket_.close(ignored);

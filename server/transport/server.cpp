@@ -3,6 +3,10 @@
 #include "transport/server.hpp"
 
 #include "log.hpp"
+#include "transport/peer_check.hpp"
+
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace lamp::transport {
 
@@ -42,6 +46,10 @@ void Server::accept() {
       });
       return;
     }
+    if (!admit(socket)) {
+      accept();
+      return;
+    }
     auto conn = std::make_shared<Connection>(std::move(socket), registry_, stats_,
                                              options_.limits, *read_buffer_, [this](Connection* c) {
                                                // Deferred: the connection may be mid-callback.
@@ -54,6 +62,26 @@ void Server::accept() {
     conn->start();
     accept();
   });
+}
+
+bool Server::admit(Protocol::socket& socket) {
+  const uid_t own_uid = ::geteuid();
+  const auto peer = peer_credentials(socket.native_handle());
+  const auto reason = peer_refusal(peer, own_uid);
+  if (!reason) return true;
+  if (peer) {
+    log::warn("refused a connection from uid ", peer->uid, " (pid ", peer->pid, ")");
+  } else {
+    log::warn("refused a connection whose credentials cannot be read");
+  }
+  // One line the client can show, then close without reading anything it sent. The line is
+  // far smaller than a fresh socket's buffer, so a non-blocking send never cuts it short.
+  const std::string line = refusal_line(peer, own_uid, *reason);
+  [[maybe_unused]] const auto n =
+      ::send(socket.native_handle(), line.data(), line.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  boost::system::error_code ignored;
+  socket.close(ignored);
+  return false;
 }
 
 void Server::shutdown(std::function<void()> on_stopped) {

@@ -42,6 +42,8 @@ class Server {
 
  private:
   void accept();
+  // Serves only peers with the server's uid (SO_PEERCRED); refuses others with one error line.
+  bool admit(boost::asio::local::stream_protocol::socket& socket);
   void drain(std::chrono::steady_clock::time_point deadline);
   void finish();
 

@@ -32,16 +32,80 @@ sockaddr_un make_address(const std::string& path) {
   return addr;
 }
 
+std::string describe_uid(uid_t uid) { return "uid " + std::to_string(uid); }
+
+// An ancestor of the socket directory is safe when nobody but us or root can rename or replace
+// what is inside it (the rule OpenSSH applies to the paths of its key files): owned by us or
+// root, and writable by group or others only with the sticky bit (as /tmp is).
+void check_ancestor(const std::string& dir, const std::string& socket_dir) {
+  struct stat st {};
+  if (::lstat(dir.c_str(), &st) != 0) {
+    throw StartupError("Cannot inspect " + dir + ": " + errno_text(errno));
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    throw StartupError("Refusing socket directory " + socket_dir + ": " + dir + " is not a directory");
+  }
+  if (st.st_uid != ::geteuid() && st.st_uid != 0) {
+    throw StartupError("Refusing socket directory " + socket_dir + ": its parent directory " + dir +
+                       " is owned by " + describe_uid(st.st_uid) + ", neither you nor root");
+  }
+  if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0 && (st.st_mode & S_ISVTX) == 0) {
+    throw StartupError("Refusing socket directory " + socket_dir + ": its parent directory " + dir +
+                       " is writable by group or others without the sticky bit");
+  }
+}
+
+// Checks every directory on the resolved path to `dir` (symbolic links followed), from "/" on.
+void check_resolved(const std::filesystem::path& dir, const std::string& socket_dir) {
+  std::error_code ec;
+  const auto real = std::filesystem::canonical(dir.empty() ? "." : dir, ec);
+  if (ec) throw StartupError("Cannot resolve " + dir.string() + ": " + ec.message());
+  std::filesystem::path step;
+  for (const auto& part : real) {
+    step /= part;
+    check_ancestor(step.string(), socket_dir);
+  }
+}
+
+// Walks the ancestors of the socket directory from the top, creating missing ones with mode
+// 0700 (only inside checked ones). A symbolic link on the way must belong to us or root:
+// whoever owns it can re-point it at any time. Where the path really leads is then checked
+// on the resolved path.
+void check_ancestors(const std::filesystem::path& parent, const std::string& socket_dir) {
+  std::filesystem::path prefix;
+  bool created = false;
+  for (const auto& part : parent) {
+    prefix /= part;
+    struct stat st {};
+    if (!created && ::lstat(prefix.c_str(), &st) == 0) {
+      if (S_ISLNK(st.st_mode) && st.st_uid != ::geteuid() && st.st_uid != 0) {
+        throw StartupError("Refusing socket directory " + socket_dir + ": " + prefix.string() +
+                           " is a symbolic link owned by " + describe_uid(st.st_uid));
+      }
+      continue;
+    }
+    if (!created && errno != ENOENT) {
+      throw StartupError("Cannot inspect " + prefix.string() + ": " + errno_text(errno));
+    }
+    if (!created) check_resolved(prefix.parent_path(), socket_dir);
+    created = true;
+    if (::mkdir(prefix.c_str(), 0700) != 0 && errno != EEXIST) {
+      throw StartupError("Cannot create directory " + prefix.string() + ": " + errno_text(errno));
+    }
+  }
+  if (!created) check_resolved(parent, socket_dir);
+}
+
 // Creates the directory (and missing parents) with mode 0700; the last component must end up
-// a real directory owned by us and writable by nobody else.
+// a real directory owned by us and writable by nobody else, inside safe ancestors.
 void ensure_private_dir(const std::filesystem::path& dir) {
+  // A relative directory's ancestors include the working directory's ("" stands for ".").
+  if (dir != dir.root_path()) {
+    check_ancestors(dir.has_parent_path() ? dir.parent_path() : std::filesystem::path(), dir.string());
+  }
   struct stat st {};
   if (::lstat(dir.c_str(), &st) != 0) {
     if (errno != ENOENT) throw StartupError("Cannot inspect " + dir.string() + ": " + errno_text(errno));
-    if (dir.has_parent_path() && dir.parent_path() != dir) {
-      std::error_code ec;
-      std::filesystem::create_directories(dir.parent_path(), ec);
-    }
     if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
       throw StartupError("Cannot create socket directory " + dir.string() + ": " + errno_text(errno));
     }
@@ -56,8 +120,8 @@ void ensure_private_dir(const std::filesystem::path& dir) {
     throw StartupError("Refusing socket directory " + dir.string() + ": not a directory");
   }
   if (st.st_uid != ::geteuid()) {
-    throw StartupError("Refusing socket directory " + dir.string() + ": owned by uid " +
-                       std::to_string(st.st_uid) + ", not by you");
+    throw StartupError("Refusing socket directory " + dir.string() + ": owned by " +
+                       describe_uid(st.st_uid) + ", not by you");
   }
   if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
     throw StartupError("Refusing socket directory " + dir.string() +
@@ -93,6 +157,11 @@ SocketFile::SocketFile(std::string path) : path_(std::move(path)) {
   if (::lstat(path_.c_str(), &st) != 0) {
     if (errno == ENOENT) return;
     throw StartupError("Cannot inspect " + path_ + ": " + errno_text(errno));
+  }
+  // Never followed: a link could point at another user's socket or file.
+  if (S_ISLNK(st.st_mode)) {
+    throw StartupError("Refusing socket path " + path_ +
+                       ": it is a symbolic link (lamp neither follows nor replaces it)");
   }
   if (!S_ISSOCK(st.st_mode)) throw StartupError("Refusing to replace non-socket path at " + path_);
   int err = 0;

@@ -23,7 +23,8 @@ ChatJob::ChatJob(ChatService& service, json body, ChatHandlers handlers)
       body_text_(proto::dump(body_)),
       streaming_(body_.value("stream", false)),
       handlers_(std::move(handlers)),
-      backoff_timer_(service.executor_) {}
+      backoff_timer_(service.executor_),
+      stall_timer_(service.executor_) {}
 
 void ChatJob::submit() {
   self_ = shared_from_this();
@@ -56,6 +57,7 @@ void ChatJob::attempt() {
   req.body = body_text_;
   req.timeout_ms = std::max<long>(1, std::min<long>(cfg.timeout_s * 1000L, left.count()));
   req.idle_timeout_s = cfg.timeout_s;
+  req.stream_timeout_ms = std::max<long>(1, left.count());
   req.streaming = streaming_;
   sse_ = SseParser();
   done_marker_ = false;
@@ -76,6 +78,25 @@ void ChatJob::attempt() {
                                             if (auto self = weak.lock()) self->on_response(std::move(r));
                                           });
                                         });
+  if (streaming_) watch_stream();
+}
+
+// A stream must deliver a complete event every timeout_s: curl's low-speed check sees bytes
+// only, so an upstream dripping a byte a second would otherwise hold the call until the deadline.
+void ChatJob::watch_stream() {
+  stall_timer_.expires_after(std::chrono::seconds(service_.ctx_.config.timeout_s));
+  stall_timer_.async_wait([weak = weak_from_this(), attempt = attempts_](const boost::system::error_code& ec) {
+    auto self = weak.lock();
+    if (ec || !self || self->finished_ || self->attempts_ != attempt || !self->transfer_) return;
+    self->service_.transport().cancel(*self->transfer_);
+    self->transfer_.reset();
+    const std::string what = "no event for " + std::to_string(self->service_.ctx_.config.timeout_s) + " s";
+    if (self->deltas_sent_ > 0) {  // as in on_response: a retry would repeat what was sent
+      self->fail(self->unreachable_error("the stream stalled: " + what));
+    } else {
+      self->retry_or_fail(std::nullopt, self->unreachable_error("the stream stalled: " + what));
+    }
+  });
 }
 
 void ChatJob::on_chunk(std::string bytes) {
@@ -92,6 +113,7 @@ void ChatJob::on_chunk(std::string bytes) {
 }
 
 void ChatJob::on_event(const std::string& data) {
+  watch_stream();
   if (data == "[DONE]") {
     done_marker_ = true;
     return;
@@ -132,8 +154,13 @@ void ChatJob::on_event(const std::string& data) {
 void ChatJob::on_response(HttpResponse r) {
   if (finished_) return;
   transfer_.reset();
+  stall_timer_.cancel();
   if (r.curl_code != 0) {
-    const std::string what = r.timed_out ? "timed out after " + std::to_string(service_.ctx_.config.timeout_s) + " s" : r.curl_error;
+    const bool past_deadline = std::chrono::steady_clock::now() + 100ms >= deadline_;
+    const std::string what =
+        !r.timed_out ? r.curl_error
+        : past_deadline ? "the overall deadline of " + std::to_string(service_.ctx_.config.deadline_s) + " s passed"
+                        : "timed out after " + std::to_string(service_.ctx_.config.timeout_s) + " s";
     if (deltas_sent_ > 0) {  // the caller has seen part of the answer: a retry would repeat it
       fail(unreachable_error("the stream broke: " + what));
     } else {
@@ -232,6 +259,7 @@ void ChatJob::end() {
   if (transfer_) service_.transport().cancel(*transfer_);
   transfer_.reset();
   backoff_timer_.cancel();
+  stall_timer_.cancel();
   if (ticket_ != 0) service_.scheduler_.withdraw(ticket_);
   handlers_ = {};
   slot_.reset();  // may start the next queued job

@@ -27,6 +27,7 @@ class ChatJob : public std::enable_shared_from_this<ChatJob> {
   void attempt();
   void on_chunk(std::string bytes);
   void on_event(const std::string& data);
+  void watch_stream();
   void on_response(HttpResponse response);
   void retry_or_fail(std::optional<std::chrono::milliseconds> retry_after, proto::RpcError error);
   void finish_stream();
@@ -48,6 +49,7 @@ class ChatJob : public std::enable_shared_from_this<ChatJob> {
   std::uint64_t ticket_ = 0;
   std::optional<CurlTransport::TransferId> transfer_;
   boost::asio::steady_timer backoff_timer_;
+  boost::asio::steady_timer stall_timer_;  // streaming: no complete event for timeout_s
   std::chrono::steady_clock::time_point started_{};
   std::chrono::steady_clock::time_point deadline_{};
   int attempts_ = 0;

@@ -2,6 +2,9 @@
 // CurlTransport implementation: a command inbox, curl_multi_poll, and curl_multi_wakeup.
 #include "upstream/curl_transport.hpp"
 
+#include "log.hpp"
+#include "upstream/request_log.hpp"
+
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -152,6 +155,10 @@ class CurlTransport::Impl {
   }
 
   void add(std::unique_ptr<Transfer> t) {
+    // Opt-in (LAMP_LOG=debug) and redacted; at other levels nothing about requests is logged.
+    if (log::threshold() >= log::Level::debug) {
+      log::debug("upstream request ", t->id, ": ", describe_for_log(t->request));
+    }
     t->easy.reset(curl_easy_init());
     CURL* h = t->easy.get();
     curl_slist* list = nullptr;
@@ -169,6 +176,9 @@ class CurlTransport::Impl {
     if (t->request.streaming) {
       curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
       curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, t->request.idle_timeout_s);
+      if (t->request.stream_timeout_ms > 0) {
+        curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, t->request.stream_timeout_ms);
+      }
     } else {
       curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, t->request.timeout_ms);
     }
@@ -207,6 +217,8 @@ class CurlTransport::Impl {
     long status = 0;
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
     if (status != 0) t->response.status = status;
+    log::debug("upstream reply ", t->id, ": HTTP ", t->response.status, ", ",
+               t->response.body.size(), " bytes", code != CURLE_OK ? ", transfer failed" : "");
     t->on_done(std::move(t->response));
   }
 

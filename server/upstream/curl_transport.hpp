@@ -19,6 +19,7 @@ struct HttpRequest {
   std::string body;
   long timeout_ms = 60000;       // whole attempt (non-streaming)
   long idle_timeout_s = 60;      // streaming: abort when no byte arrives for this long
+  long stream_timeout_ms = 0;    // streaming: whole attempt (the overall deadline); 0 = none
   bool streaming = false;
 };
 

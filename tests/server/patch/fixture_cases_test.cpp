@@ -4,6 +4,7 @@
 // produced diff is checked with GNU patch and git apply.
 #include "patch/patch_engine.hpp"
 
+#include "common/patch_case.hpp"
 #include "support/real_tools.hpp"
 
 #include <gtest/gtest.h>
@@ -33,27 +34,8 @@ std::vector<fs::path> case_files() {
 
 json load_case(const fs::path& path) { return json::parse(read_file(path)); }
 
-// Params for the case; the selection is given as text to find ("select", with an optional
-// 1-based "occurrence") or as explicit positions.
 json params_of(const json& c) {
-  const json& r = c.at("request");
-  const std::string buffer = read_file(kFixtures / r.at("buffer").get<std::string>());
-  json params = {{"file_path", r.at("file_path")},
-                 {"language", r.value("language", "")},
-                 {"comment_style", r.value("comment_style", "")},
-                 {"buffer_text", buffer},
-                 {"context", {{"project_root", r.value("project_root", json(nullptr))}}}};
-  if (r.contains("instruction")) params["instruction"] = r["instruction"];
-  if (r.contains("selection")) {
-    params["selection"] = r["selection"];
-  } else {
-    const std::string select = r.at("select");
-    std::size_t at = std::string::npos;
-    for (int n = r.value("occurrence", 1); n > 0; --n) at = buffer.find(select, at == std::string::npos ? 0 : at + 1);
-    EXPECT_NE(at, std::string::npos) << "\"select\" text not found in the buffer";
-    params["selection"] = {{"start_pos", to_position(buffer, at)}, {"end_pos", to_position(buffer, at + select.size())}};
-  }
-  return params;
+  return lamp::test_support::patch_case_params(c.at("request"), kFixtures);
 }
 
 std::string prompt_text(const json& messages) {

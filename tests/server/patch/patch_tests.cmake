@@ -20,7 +20,7 @@ function(lamp_patch_add_tests)
     ${dir}/patch_engine_test.cpp
     ${dir}/fixture_cases_test.cpp)
   set_target_properties(lamp_patch_tests PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests/server/patch)
-  target_include_directories(lamp_patch_tests PRIVATE ${dir})
+  target_include_directories(lamp_patch_tests PRIVATE ${dir} ${PROJECT_SOURCE_DIR}/tests)
   target_link_libraries(lamp_patch_tests PRIVATE lamp_patch GTest::gtest_main)
   target_compile_definitions(lamp_patch_tests PRIVATE LAMP_PATCH_FIXTURES="${PROJECT_SOURCE_DIR}/tests/fixtures/patch")
   gtest_discover_tests(lamp_patch_tests DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 60)

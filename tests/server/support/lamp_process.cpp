@@ -19,17 +19,6 @@ namespace bp = boost::process;
 
 namespace lamp::harness {
 
-TempDir::TempDir() {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "lamp-test-XXXXXX").string();
-  if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  path_ = tmpl;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
-
 namespace {
 
 // Boost 1.74's child::wait_for sleeps out its whole timeout; poll running() instead.

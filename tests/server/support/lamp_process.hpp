@@ -3,6 +3,8 @@
 // directory, and helpers to run the CLI and inspect files.
 #pragma once
 
+#include "common/temp_dir.hpp"
+
 #include <boost/process.hpp>
 
 #include <chrono>
@@ -13,19 +15,7 @@
 
 namespace lamp::harness {
 
-// A private directory (mode 0700) removed with its contents at the end of the test.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+using TempDir = test_support::TempDir;
 
 struct CommandResult {
   int exit_code = -1;

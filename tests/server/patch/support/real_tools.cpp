@@ -17,18 +17,6 @@ extern char** environ;
 
 namespace lamp::patch::testing {
 
-TempDir::TempDir() {
-  const char* base = std::getenv("TMPDIR");
-  std::string templ = std::string(base && *base ? base : "/tmp") + "/lamp-patch-XXXXXX";
-  if (mkdtemp(templ.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  path_ = templ;
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
-
 ProcessResult run_process(const std::vector<std::string>& argv) {
   std::array<int, 2> pipe_fds{};
   if (pipe2(pipe_fds.data(), O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
@@ -84,9 +72,9 @@ std::string read_file(const std::filesystem::path& path) {
 ::testing::AssertionResult applies_with_real_tools(std::string_view original, std::string_view rel,
                                                    std::string_view diff, std::string_view edited) {
   TempDir tmp;
-  const auto tree = tmp.path() / "tree";
+  const auto tree = std::filesystem::path(tmp.path()) / "tree";
   const auto file = tree / std::string(rel);
-  const auto patch_file = tmp.path() / "change.diff";
+  const auto patch_file = std::filesystem::path(tmp.path()) / "change.diff";
   write_file(file, original);
   write_file(patch_file, diff);
   auto describe = [&](const char* step, const ProcessResult& r) {

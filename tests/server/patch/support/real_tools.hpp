@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Test support: temporary directories, child processes, and the check that a diff applies
+// Test support: child processes, and the check that a diff applies
 // with the real GNU patch and git apply.
 #pragma once
+
+#include "common/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,18 +14,7 @@
 
 namespace lamp::patch::testing {
 
-// A fresh directory under $TMPDIR (or /tmp), removed with everything in it on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using TempDir = test_support::TempDir;
 
 struct ProcessResult {
   int exit_code = -1;
