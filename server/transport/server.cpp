@@ -30,6 +30,7 @@ void Server::start() {
   socket_file_.emplace(options_.socket_path);
   const int fd = socket_file_->bind_and_listen(SOMAXCONN);
   acceptor_.assign(Protocol(), fd);
+  acceptor_.non_blocking(true);  // for draining the backlog in accept(); async_accept is unaffected
   log::info("listening on ", options_.socket_path);
   accept();
 }
@@ -46,22 +47,31 @@ void Server::accept() {
       });
       return;
     }
-    if (!admit(socket)) {
-      accept();
-      return;
+    take(std::move(socket));
+    // Under load this handler runs once per pass over every ready connection: take the whole
+    // backlog now, or the thousandth client waits a thousand passes for its first reply.
+    for (int i = 0; i < kAcceptBatch && !stopping_; ++i) {
+      boost::system::error_code again;
+      auto next = acceptor_.accept(again);
+      if (again) break;  // would_block; a real error shows up in the next async_accept
+      take(std::move(next));
     }
-    auto conn = std::make_shared<Connection>(std::move(socket), registry_, stats_,
-                                             options_.limits, *read_buffer_, [this](Connection* c) {
-                                               // Deferred: the connection may be mid-callback.
-                                               boost::asio::post(io_, [this, c] {
-                                                 connections_.erase(c);
-                                                 if (stopping_ && connections_.empty()) finish();
-                                               });
-                                             });
-    connections_.emplace(conn.get(), conn);
-    conn->start();
     accept();
   });
+}
+
+void Server::take(Protocol::socket socket) {
+  if (!admit(socket)) return;
+  auto conn = std::make_shared<Connection>(std::move(socket), registry_, stats_,
+                                           options_.limits, *read_buffer_, [this](Connection* c) {
+                                             // Deferred: the connection may be mid-callback.
+                                             boost::asio::post(io_, [this, c] {
+                                               connections_.erase(c);
+                                               if (stopping_ && connections_.empty()) finish();
+                                             });
+                                           });
+  connections_.emplace(conn.get(), conn);
+  conn->start();
 }
 
 bool Server::admit(Protocol::socket& socket) {

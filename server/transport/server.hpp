@@ -42,6 +42,8 @@ class Server {
 
  private:
   void accept();
+  // Admits one accepted client and starts serving it.
+  void take(boost::asio::local::stream_protocol::socket socket);
   // Serves only peers with the server's uid (SO_PEERCRED); refuses others with one error line.
   bool admit(boost::asio::local::stream_protocol::socket& socket);
   void drain(std::chrono::steady_clock::time_point deadline);
@@ -58,6 +60,7 @@ class Server {
   std::unique_ptr<Connection::ReadBuffer> read_buffer_ = std::make_unique<Connection::ReadBuffer>();
   std::function<void()> on_stopped_;
   bool stopping_ = false;
+  static constexpr int kAcceptBatch = 256;  // clients taken per accept wake-up, at most
 };
 
 }  // namespace lamp::transport
