@@ -10,7 +10,7 @@ mode=${1:?usage: scripts/sanitize.sh asan|tsan}
 
 # The tests that load lamp-module.so into Emacs need the ASan runtime preloaded and a
 # heap-only build: tests/module/run-asan.sh runs them after ctest.
-emacs_tests='^(lamp_module_ert|lamp_el_module|wisp_el_module)$'
+emacs_tests='^(lamp_module_ert|lamp_el_module|lamp_el_fault_module|wisp_el_module)$'
 
 case "$mode" in
   asan)

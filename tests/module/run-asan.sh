@@ -28,5 +28,8 @@ LD_PRELOAD="$preload" LAMP_TEST_MODULE_DIR="$asan_build/module" LAMP_TEST_TRANSP
   emacs -Q --batch --module-assertions -L lisp -l tests/lisp/lamp-test.el -f ert-run-tests-batch-and-exit
 LD_PRELOAD="$preload" LAMP_TEST_MODULE_DIR="$asan_build/module" LAMP_TEST_TRANSPORT=module \
   LAMP_TEST_SERVER="$server" \
+  emacs -Q --batch --module-assertions -L lisp -l tests/lisp/lamp-fault-test.el -f ert-run-tests-batch-and-exit
+LD_PRELOAD="$preload" LAMP_TEST_MODULE_DIR="$asan_build/module" LAMP_TEST_TRANSPORT=module \
+  LAMP_TEST_SERVER="$server" \
   emacs -Q --batch -L lisp -l tests/lisp/wisp-test.el -f ert-run-tests-batch-and-exit
 echo "lamp-module: ASan/UBSan run clean"
