@@ -33,9 +33,9 @@
 (declare-function lamp-module--close "lamp-module")
 (declare-function lamp-module--live-p "lamp-module")
 (declare-function lamp-module--stats "lamp-module")
-(declare-function lamp--connection-lost "lamp")
-(declare-function lamp--dispatch-inbox "lamp")
-(declare-function lamp--enqueue "lamp")
+(declare-function lamp--connection-lost "lamp-connection")
+(declare-function lamp--dispatch-inbox "lamp-connection")
+(declare-function lamp--enqueue "lamp-connection")
 
 ;;;; Socket and server
 

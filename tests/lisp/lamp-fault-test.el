@@ -16,51 +16,23 @@
 (require 'cl-lib)
 (require 'lamp)
 
-(defvar lamp-fault-test-server-program
-  (let ((program (getenv "LAMP_TEST_SERVER")))
-    (and program (expand-file-name program)))
-  "The lamp binary the tests run.")
-
-(defvar lamp-fault-test-transport (intern (or (getenv "LAMP_TEST_TRANSPORT") "elisp"))
-  "The transport under test.")
-
-(let ((dir (getenv "LAMP_TEST_MODULE_DIR")))
-  (when dir
-    (setq lamp-module-file (expand-file-name (concat "lamp-module" module-file-suffix) dir))))
-(setq lamp-module-compile-when-missing 'never)
+(load (expand-file-name "lamp-test-support" (file-name-directory (or load-file-name buffer-file-name)))
+      nil t)
 
 (defconst lamp-fault-test-prompt-s 5
   "Seconds within which a request must fail once lamp is killed.")
-
-(defun lamp-fault-test--wait (predicate &optional timeout)
-  "Process events until PREDICATE returns non-nil or TIMEOUT seconds pass.
-Return PREDICATE's value."
-  (let ((deadline (+ (float-time) (or timeout 10)))
-        value)
-    (while (and (not (setq value (funcall predicate)))
-                (< (float-time) deadline))
-      (accept-process-output nil 0.01))
-    value))
-
-(defun lamp-fault-test--socket-answers-p (socket)
-  "Return non-nil when a server accepts connections on SOCKET."
-  (condition-case nil
-      (progn (delete-process (make-network-process :name "lamp-fault-probe" :family 'local
-                                                   :service socket :noquery t))
-             t)
-    (error nil)))
 
 (defun lamp-fault-test--start-external (socket)
   "Start lamp on SOCKET as another program would (not through lamp.el); return it."
   (let ((process (make-process :name "lamp-fault-external"
                                :buffer (get-buffer-create "*lamp-fault-external*")
-                               :command (list lamp-fault-test-server-program "serve" "--socket"
+                               :command (list lamp-test-server-program "serve" "--socket"
                                               socket "--enable-test-methods")
                                :noquery t)))
-    (lamp-fault-test--wait (lambda () (or (lamp-fault-test--socket-answers-p socket)
-                                          (not (process-live-p process))))
-                           10)
-    (should (lamp-fault-test--socket-answers-p socket))
+    (lamp-test--wait (lambda () (or (lamp-test--socket-answers-p socket)
+                                    (not (process-live-p process))))
+                     10)
+    (should (lamp-test--socket-answers-p socket))
     process))
 
 (defmacro lamp-fault-test--with-auto-start (&rest body)
@@ -68,9 +40,9 @@ Return PREDICATE's value."
   (declare (indent 0) (debug t))
   `(let* ((dir (make-temp-file "lamp-fault" t))
           (lamp-socket (expand-file-name "lamp.sock" dir))
-          (lamp-transport lamp-fault-test-transport)
+          (lamp-transport lamp-test-transport)
           (lamp-auto-start t)
-          (lamp-server-program lamp-fault-test-server-program)
+          (lamp-server-program lamp-test-server-program)
           (lamp-server-arguments '("--enable-test-methods"))
           (lamp--server-process nil))
      (unwind-protect (progn ,@body)
@@ -82,7 +54,7 @@ Return PREDICATE's value."
   (should (equal (lamp-request-sync "ping" nil 10) "pong"))
   (should (process-live-p lamp--server-process))
   (should-not (eq lamp--server-process killed))
-  (should (eq (lamp--conn-transport lamp--connection) lamp-fault-test-transport))
+  (should (eq (lamp--conn-transport lamp--connection) lamp-test-transport))
   (should (equal (lamp-request-sync "test.echo" '((again . t)) 10) '((again . t)))))
 
 (ert-deftest lamp-fault-test-sync-call-signals-when-lamp-is-killed ()
@@ -124,10 +96,10 @@ Retrying from the callback comes before Emacs may have reaped the killed lamp."
       (lamp-request-sync "ping" nil)  ; the sleep is surely running now
       (setq start (float-time))
       (signal-process first 'KILL)
-      (should (lamp-fault-test--wait (lambda () err) lamp-fault-test-prompt-s))
+      (should (lamp-test--wait (lambda () err) lamp-fault-test-prompt-s))
       (should (< (- (float-time) start) lamp-fault-test-prompt-s))
       (should (eq (car-safe err) 'lamp-connection-error))
-      (should (lamp-fault-test--wait (lambda () (or retried retry-error)) 10))
+      (should (lamp-test--wait (lambda () (or retried retry-error)) 10))
       (should-not retry-error)
       (should (equal retried '((retried . t))))
       (lamp-fault-test--check-fresh-server first))))
@@ -147,7 +119,7 @@ Retrying from the callback comes before Emacs may have reaped the killed lamp."
                            (condition-case e
                                (list 'result (lamp-request-sync "test.sleep" '((ms . 30000)) 20))
                              (lamp-error (list 'error e (float-time)))))))
-      (should (lamp-fault-test--wait (lambda () outcome) (+ 1 lamp-fault-test-prompt-s)))
+      (should (lamp-test--wait (lambda () outcome) (+ 1 lamp-fault-test-prompt-s)))
       (should (eq (car outcome) 'error))
       (should (eq (car (nth 1 outcome)) 'lamp-connection-error))
       (should (< (- (nth 2 outcome) start) lamp-fault-test-prompt-s))

@@ -18,39 +18,12 @@
 (require 'cl-lib)
 (require 'lamp)
 
-(defvar lamp-test-server-program
-  (let ((program (getenv "LAMP_TEST_SERVER")))
-    (and program (expand-file-name program)))
-  "The lamp binary the tests run.")
+(load (expand-file-name "lamp-test-support" (file-name-directory (or load-file-name buffer-file-name)))
+      nil t)
 
-(defvar lamp-test-transport (intern (or (getenv "LAMP_TEST_TRANSPORT") "elisp"))
-  "The transport under test.")
-
-(let ((dir (getenv "LAMP_TEST_MODULE_DIR")))
-  (when dir
-    (setq lamp-module-file (expand-file-name (concat "lamp-module" module-file-suffix) dir))))
-(setq lamp-module-compile-when-missing 'never)
 
 (defvar lamp-test--dir nil "Temporary 0700 directory of the shared server.")
 (defvar lamp-test--server nil "The shared lamp server process.")
-
-(defun lamp-test--wait (predicate &optional timeout)
-  "Process events until PREDICATE returns non-nil or TIMEOUT seconds pass.
-Return PREDICATE's value."
-  (let ((deadline (+ (float-time) (or timeout 10)))
-        value)
-    (while (and (not (setq value (funcall predicate)))
-                (< (float-time) deadline))
-      (accept-process-output nil 0.01))
-    value))
-
-(defun lamp-test--socket-answers-p (socket)
-  "Return non-nil when a server accepts connections on SOCKET."
-  (condition-case nil
-      (progn (delete-process (make-network-process :name "lamp-test-probe" :family 'local
-                                                   :service socket :noquery t))
-             t)
-    (error nil)))
 
 (defun lamp-test--shared-socket ()
   "Return the socket of the shared server, starting it on first use."

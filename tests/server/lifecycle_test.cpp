@@ -19,18 +19,9 @@ using namespace std::chrono_literals;
 using client::RpcClient;
 using harness::LampServer;
 using harness::TempDir;
+using harness::make_dead_socket;
 
 namespace {
-
-// Leaves a socket file nobody listens on, as a crashed server would.
-void make_dead_socket(const std::string& path) {
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::strncpy(addr.sun_path, path.c_str(), sizeof(addr.sun_path) - 1);
-  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
-  ::close(fd);
-}
 
 LampServer::Options no_wait() { return {{}, {}, true, false}; }
 

@@ -19,6 +19,7 @@ using namespace lamp;
 using namespace std::chrono_literals;
 using harness::LampServer;
 using harness::TempDir;
+using harness::make_dead_socket;
 namespace fs = std::filesystem;
 
 namespace {
@@ -41,14 +42,6 @@ void make_dir(const std::string& path, mode_t mode, uid_t owner) {
   ASSERT_EQ(::chown(path.c_str(), owner, owner), 0);
 }
 
-void make_dead_socket(const std::string& path) {
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::strncpy(addr.sun_path, path.c_str(), sizeof(addr.sun_path) - 1);
-  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
-  ::close(fd);
-}
 
 bool is_symlink(const std::string& path) { return fs::is_symlink(fs::symlink_status(path)); }
 

@@ -61,6 +61,8 @@ class LampServer {
 
 // True once something accepts connections at `path`.
 bool socket_answers(const std::string& path);
+// Leaves a socket file at `path` that nobody listens on, as a crashed server would.
+void make_dead_socket(const std::string& path);
 // File mode bits (e.g. 0600), or -1 if missing.
 int mode_of(const std::string& path);
 std::string read_file(const std::string& path);

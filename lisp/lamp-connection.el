@@ -1,0 +1,221 @@
+;;; lamp-connection.el --- lamp.el's connection: connecting, dispatch, failure  -*- lexical-binding: t; -*-
+;; SPDX-License-Identifier: GPL-3.0-or-later
+;; lamp-connection.el: opens (and auto-starts) the connection to lamp, dispatches what arrives
+;; to the waiting calls' callbacks, and fails or resends the calls when the connection ends.
+
+;; Copyright (C) 2025 The wisp + lamp authors
+
+;; This program is free software: you can redistribute it and/or modify
+;; it under the terms of the GNU General Public License as published by
+;; the Free Software Foundation, either version 3 of the License, or
+;; (at your option) any later version.
+
+;; This program is distributed in the hope that it will be useful,
+;; but WITHOUT ANY WARRANTY; without even the implied warranty of
+;; MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+;; GNU General Public License for more details.
+
+;; You should have received a copy of the GNU General Public License
+;; along with this program.  If not, see <https://www.gnu.org/licenses/>.
+
+;;; Commentary:
+
+;; Internal to lamp.el; the public API is in lamp.el.
+
+;;; Code:
+
+(require 'cl-lib)
+(require 'subr-x)
+(require 'lamp-base)
+(require 'lamp-transport)
+
+;;;; Connecting
+
+(defun lamp--try-open (transport socket)
+  "Return a connection to SOCKET over TRANSPORT, or nil when none answers."
+  (condition-case nil
+      (lamp--open transport socket)
+    (lamp-connection-error nil)))
+
+(defun lamp--connect ()
+  "Connect to lamp, starting the server when allowed; return the connection."
+  (let* ((socket (lamp-socket-path))
+         (transport (lamp--choose-transport)))
+    (or (lamp--try-open transport socket)
+        (progn
+          (unless lamp-auto-start
+            (lamp--connection-error "No lamp server answers at %s" socket))
+          (let ((process (if (process-live-p lamp--server-process)
+                             lamp--server-process
+                           (lamp--start-server socket)))
+                (deadline (+ (float-time) lamp-server-start-timeout))
+                conn)
+            (while (not conn)
+              (setq conn (lamp--try-open transport socket))
+              (unless conn
+                (unless (process-live-p process)
+                  ;; Another server may have won the race for the socket.
+                  (setq conn (lamp--try-open transport socket))
+                  (unless conn
+                    (lamp--connection-error "The lamp server exited: %s"
+                                            (lamp--server-output-tail))))
+                (when (and (not conn) (> (float-time) deadline))
+                  (lamp--connection-error "The lamp server did not answer at %s within %s s"
+                                          socket lamp-server-start-timeout))
+                (unless conn (accept-process-output process 0.02))))
+            conn)))))
+
+(defun lamp--ensure-connection ()
+  "Return a live connection, reconnecting when the last one ended."
+  (let ((conn lamp--connection))
+    (when (and conn (not (lamp--live-p conn)))
+      ;; Deliver what arrived before the end, then fail what is left.
+      (when (eq (lamp--conn-transport conn) 'module) (lamp--module-receive conn))
+      (lamp--connection-lost conn (or (lamp--conn-dead conn) "connection ended"))
+      (setq conn nil))
+    (or conn (setq lamp--connection (lamp--connect)))))
+
+(defconst lamp--resend-delay 0.05
+  "Seconds before a request is sent again after its connection died unheard.
+A server killed as a client connects can accept the connection into
+its backlog and then drop it; this lets it finish dying first.")
+
+(defun lamp--connection-lost (conn reason &optional no-resend)
+  "Mark CONN as ended because of REASON and fail its pending requests.
+When the server never sent anything on CONN (it was going away as
+CONN connected), its requests are sent again once, on a new
+connection, unless NO-RESEND is non-nil."
+  (unless (lamp--conn-dead conn)
+    (setf (lamp--conn-dead conn) reason)
+    (when (eq lamp--connection conn) (setq lamp--connection nil))
+    (lamp--log "connection to %s ended: %s" (lamp--conn-socket conn) reason)
+    (lamp--close-transport conn)
+    (let (calls)
+      (maphash (lambda (_id call) (push call calls)) (lamp--conn-pending conn))
+      (clrhash (lamp--conn-pending conn))
+      (setf (lamp--conn-inbox conn) nil
+            (lamp--conn-batch conn) []
+            (lamp--conn-position conn) 0)
+      (let ((resend (not (or no-resend (lamp--conn-heard conn)))))
+        (dolist (call (nreverse calls))
+          (cond ((lamp--call-abandoned call))
+                ((and resend (not (lamp--call-resent call)))
+                 (setf (lamp--call-resent call) t)
+                 (run-at-time lamp--resend-delay nil #'lamp--resend call))
+                (t (lamp--finish call nil
+                                 (list 'lamp-connection-error nil
+                                       (format "lamp connection lost: %s" reason) nil)))))))))
+
+(defun lamp--resend (call)
+  "Send CALL again on a (new) connection, or fail it with the connection error."
+  (unless (lamp--call-abandoned call)
+    (condition-case err
+        (let ((conn (lamp--ensure-connection)))
+          (puthash (lamp--call-id call) call (lamp--conn-pending conn))
+          (lamp--send-call conn (lamp--call-id call) (lamp--call-method call)
+                           (lamp--call-params-json call)))
+      (lamp-connection-error (lamp--finish call nil err)))))
+
+;;;; Dispatch
+
+(defun lamp--enqueue (conn items)
+  "Queue the item vector ITEMS on CONN."
+  (setf (lamp--conn-heard conn) t
+        (lamp--conn-inbox conn) (nconc (lamp--conn-inbox conn) (list items))))
+
+(defun lamp--dispatch-inbox (conn)
+  "Dispatch CONN's received items in order.
+Callbacks may wait for replies themselves; the nested call continues
+where this one is, so the order holds."
+  (let ((finished nil))
+    (unwind-protect
+        (progn
+          (while (or (< (lamp--conn-position conn) (length (lamp--conn-batch conn)))
+                     (and (lamp--conn-inbox conn)
+                          (setf (lamp--conn-batch conn) (pop (lamp--conn-inbox conn))
+                                (lamp--conn-position conn) 0)))
+            (let* ((batch (lamp--conn-batch conn))
+                   (i (lamp--conn-position conn)))
+              (setf (lamp--conn-position conn) (+ i 3))
+              (lamp--dispatch conn (aref batch i) (aref batch (+ i 1)) (aref batch (+ i 2)))))
+          (setq finished t))
+      ;; A quit escaped from a callback: deliver the rest soon rather than never.
+      (unless finished
+        (run-at-time 0 nil #'lamp--dispatch-inbox conn)))))
+
+(defun lamp--callback-failed (call which err)
+  "Log that the WHICH callback of CALL signalled ERR."
+  (lamp--log "%s of %s signalled: %s" which (lamp--call-method call) (lamp--excerpt err))
+  (message "lamp: %s of %s signalled %s" which (lamp--call-method call)
+           (error-message-string err)))
+
+(defun lamp--finish (call result error)
+  "Deliver RESULT, or the condition ERROR when non-nil, to CALL's callbacks."
+  (if error
+      (let ((on-error (lamp--call-on-error call)))
+        (if (not on-error)
+            (lamp--log "%s failed: %s" (lamp--call-method call) (lamp--excerpt error))
+          (condition-case err (funcall on-error error)
+            (error (lamp--callback-failed call "on-error" err)))))
+    (let ((on-result (lamp--call-on-result call)))
+      (when on-result
+        (condition-case err (funcall on-result result)
+          (error (lamp--callback-failed call "on-result" err)))))))
+
+(defun lamp--error-condition (error)
+  "Return the `lamp-rpc-error' condition for the JSON-RPC ERROR object."
+  (if (lamp--object-p error)
+      (list 'lamp-rpc-error (alist-get 'code error) (alist-get 'message error)
+            (alist-get 'data error))
+    (list 'lamp-rpc-error nil "malformed error object" error)))
+
+(defun lamp--dispatch (conn kind a b)
+  "Act on one item received on CONN: KIND with A and B (see Transports)."
+  (pcase kind
+    ('result (lamp--reply conn a b nil))
+    ('error (lamp--reply conn a nil (lamp--error-condition b)))
+    ('notification (lamp--notification conn a b))
+    ('problem (lamp--log "dropped input: %s" a))
+    ('text (let ((message (lamp--parse a)))
+             (when message (apply #'lamp--dispatch conn (lamp--classify message)))))
+    (_ (let* ((message a)
+              (method (and (lamp--object-p message) (alist-get 'method message))))
+         (if (and (stringp method) (assq 'id message))
+             ;; lamp makes no requests to clients today; answer as the spec wants.
+             (progn
+               (lamp--log "server request %s answered with -32601" method)
+               (lamp--send conn (json-serialize
+                                 (list :jsonrpc "2.0" :id (alist-get 'id message)
+                                       :error (list :code -32601 :message "Method not found")))))
+           (lamp--log (if (lamp--object-p message)
+                          "ignored a malformed message: %s"
+                        "ignored a message that is not a JSON-RPC object: %s")
+                      (lamp--excerpt message)))))))
+
+(defun lamp--reply (conn id result error)
+  "Deliver the reply to request ID on CONN: RESULT, or the condition ERROR."
+  (let ((call (gethash id (lamp--conn-pending conn))))
+    (if (null call)
+        (lamp--log "reply for unknown id %s: %s" (lamp--excerpt id)
+                   (lamp--excerpt (or error result)))
+      (remhash id (lamp--conn-pending conn))
+      (unless (lamp--call-abandoned call)
+        (lamp--finish call result error)))))
+
+(defun lamp--notification (conn method params)
+  "Deliver the notification METHOD with PARAMS received on CONN."
+  (let* ((request-id (and (lamp--object-p params) (alist-get 'request_id params)))
+         (call (and request-id (gethash request-id (lamp--conn-pending conn))))
+         (on-notification (and call (not (lamp--call-abandoned call))
+                               (lamp--call-on-notification call))))
+    (when on-notification
+      (condition-case err (funcall on-notification method params)
+        (error (lamp--callback-failed call "on-notification" err))))
+    (dolist (function lamp-notification-functions)
+      (unless (eq function t)
+        (condition-case err (funcall function method params)
+          (error (lamp--log "lamp-notification-functions: %S signalled: %s"
+                            function (lamp--excerpt err))))))))
+
+(provide 'lamp-connection)
+;;; lamp-connection.el ends here
