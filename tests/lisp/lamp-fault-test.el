@@ -12,10 +12,6 @@
 
 ;;; Code:
 
-(require 'ert)
-(require 'cl-lib)
-(require 'lamp)
-
 (load (expand-file-name "lamp-test-support" (file-name-directory (or load-file-name buffer-file-name)))
       nil t)
 

@@ -12,6 +12,8 @@
 
 ;;; Code:
 
+(require 'ert)
+(require 'cl-lib)
 (require 'lamp)
 
 (defvar lamp-test-server-program
