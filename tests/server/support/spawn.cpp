@@ -65,6 +65,10 @@ Spawned::Spawned(const SpawnOptions& options) {
     const rlimit unlimited{RLIM_INFINITY, RLIM_INFINITY};
     if (::setrlimit(RLIMIT_CORE, &unlimited) != 0) ::_exit(126);
   }
+  // Opened while still root: the build tree may sit in a directory the other uid cannot enter
+  // (a private clone under /tmp); the binary itself is world-executable.
+  const int program = ::open(argv[0], O_RDONLY | O_CLOEXEC);
+  if (program < 0) ::_exit(127);
   if (options.uid) {
     // The error file was opened above, while we could still create it anywhere.
     if (::fchown(err, *options.uid, *options.uid) != 0 || ::setgroups(0, nullptr) != 0 ||
@@ -73,7 +77,7 @@ Spawned::Spawned(const SpawnOptions& options) {
       ::_exit(125);
     }
   }
-  ::execve(argv[0], argv.data(), envp.data());
+  ::fexecve(program, argv.data(), envp.data());
   ::_exit(127);
 }
 
