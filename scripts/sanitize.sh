@@ -33,10 +33,10 @@ case "$mode" in
       "-DCMAKE_C_FLAGS=-fsanitize=thread -fno-omit-frame-pointer" \
       "-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=thread" \
       "-DCMAKE_SHARED_LINKER_FLAGS=-fsanitize=thread" >/dev/null
-    cmake --build "$dir" -j "$jobs" --target lamp lamp_unit_tests lamp_integration_tests lamp_chat_tests
+    cmake --build "$dir" -j "$jobs" --target lamp lamp_unit_tests lamp_integration_tests lamp_chat_tests lamp_fault_tests
     export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
     cd "$dir"
-    ctest --output-on-failure -j "$jobs" -R 'WireTest|ChatTest|Lifecycle|Dispatcher' "${@:2}"
+    ctest --output-on-failure -j "$jobs" -R 'WireTest|ChatTest|Lifecycle|Dispatcher|Fault' "${@:2}"
     ;;
   *) echo "usage: $0 asan|tsan" >&2; exit 2 ;;
 esac
