@@ -14,14 +14,7 @@ using client::RpcClient;
 using harness::FakeUpstream;
 using harness::LampServer;
 using proto::json;
-
-namespace {
-
-json user_message(const std::string& text) {
-  return {{"messages", json::array({{{"role", "user"}, {"content", text}}})}};
-}
-
-}  // namespace
+using harness::user_message;
 
 using ChatTest = harness::UpstreamTest;
 

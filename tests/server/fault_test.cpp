@@ -19,14 +19,11 @@ using namespace std::chrono_literals;
 using client::RpcClient;
 using harness::LampServer;
 using proto::json;
+using harness::user_message;
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-json user_message(const std::string& text) {
-  return {{"messages", json::array({{{"role", "user"}, {"content", text}}})}};
-}
 
 std::string request_line(const json& id, const std::string& method, const json& params) {
   return proto::dump(proto::make_request(id, method, params)) + "\n";
@@ -59,9 +56,6 @@ std::optional<std::size_t> drain_until_closed(int fd, std::size_t cap, std::chro
   return std::nullopt;
 }
 
-// lamp serve makes itself non-dumpable, which hides /proc/PID/fd from a non-root test;
-// --dumpable keeps the descriptors countable.
-std::vector<std::string> dumpable_args() { return {"--dumpable"}; }
 
 template <class Pred>
 bool eventually(Pred done, std::chrono::milliseconds timeout) {
@@ -127,9 +121,8 @@ using FaultUpstreamTest = harness::UpstreamTest;
 // 50 clients vanish at once with chat calls at the upstream, sleeps in flight, or half a
 // message sent; half of them close with SO_LINGER 0. Nothing may be left behind.
 TEST_F(FaultUpstreamTest, FiftyClientsVanishingMidRequestLeaveNothingBehind) {
-  auto env = fake.lamp_env();
-  env["LAMP_MAX_CONCURRENCY"] = "50";
-  server = std::make_unique<LampServer>(dir.file("lamp.sock"), LampServer::Options{dumpable_args(), env, true, true});
+  // --dumpable: a non-dumpable lamp hides /proc/PID/fd (counted below) from a non-root test.
+  start({{"LAMP_MAX_CONCURRENCY", "50"}}, {"--dumpable"});
   auto observer = client();
   fake.enqueue({{"content", "warm"}});  // warm up: curl's connection cache, the worker thread
   ASSERT_TRUE(call_raw(observer, user_message("warm")).contains("result"));

@@ -18,7 +18,9 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 json stream_params(const std::string& text) {
-  return {{"messages", json::array({{{"role", "user"}, {"content", text}}})}, {"stream", true}};
+  json params = harness::user_message(text);
+  params["stream"] = true;
+  return params;
 }
 
 std::string delta_event(const std::string& content) {

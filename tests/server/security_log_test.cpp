@@ -13,6 +13,7 @@ using namespace lamp;
 using namespace std::chrono_literals;
 using harness::FakeUpstream;
 using proto::json;
+using harness::user_message;
 using upstream::describe_for_log;
 using upstream::HttpRequest;
 
@@ -20,10 +21,6 @@ namespace {
 
 const std::string kKey = FakeUpstream::kApiKey;
 const std::string kPrompt = "zebra-quokka-7731 tell me a story";
-
-json user_message(const std::string& text) {
-  return {{"messages", json::array({{{"role", "user"}, {"content", text}}})}};
-}
 
 bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 

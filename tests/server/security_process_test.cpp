@@ -32,7 +32,7 @@ const std::string kKey = "sk-proc-7c1e0b52-NEVER-IN-PROC-OR-CORE";
 std::map<std::string, std::string> files_in(const std::string& dir) {
   std::map<std::string, std::string> out;
   for (const auto& e : std::filesystem::directory_iterator(dir)) {
-    if (e.is_regular_file()) out[e.path().filename().string()] = harness::read_binary(e.path().string());
+    if (e.is_regular_file()) out[e.path().filename().string()] = harness::read_file(e.path().string());
   }
   return out;
 }
@@ -81,8 +81,8 @@ TEST(Security, KeyIsNotInEnvironOrCmdline) {
   TempDir dir;
   LampServer server(dir.file("lamp.sock"), {{}, {{"OPENAI_API_KEY", kKey}, {"LAMP_PROC_MARKER", "visible-1234"}}, true, true});
   const auto proc = "/proc/" + std::to_string(server.pid());
-  const auto environ_text = harness::read_binary(proc + "/environ");
-  const auto cmdline = harness::read_binary(proc + "/cmdline");
+  const auto environ_text = harness::read_file(proc + "/environ");
+  const auto cmdline = harness::read_file(proc + "/cmdline");
   // Control: the environment is readable here and still holds the other variables.
   ASSERT_NE(environ_text.find("LAMP_PROC_MARKER=visible-1234"), std::string::npos);
   ASSERT_NE(cmdline.find("serve"), std::string::npos);
@@ -119,7 +119,7 @@ TEST(Security, ServerIsNotDumpable) {
   harness::Spawned lamp(options);
   ASSERT_TRUE(harness::wait_for_socket(locked + "/lamp.sock", 10s)) << "lamp did not start as uid 65534";
   const auto proc = "/proc/" + std::to_string(lamp.pid());
-  const auto status = harness::read_binary(proc + "/status");
+  const auto status = harness::read_file(proc + "/status");
   ASSERT_NE(status.find("Uid:\t65534\t65534"), std::string::npos) << status;
   EXPECT_EQ(harness::owner_of(proc + "/environ"), 0) << "lamp serve is dumpable";
   EXPECT_FALSE(readable_as(kNobody, proc + "/environ")) << "a same-uid process reads lamp's environ";

@@ -18,8 +18,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -155,13 +153,6 @@ long owner_of(const std::string& path) {
   struct stat st {};
   if (::lstat(path.c_str(), &st) != 0) return -1;
   return static_cast<long>(st.st_uid);
-}
-
-std::string read_binary(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 }  // namespace lamp::harness

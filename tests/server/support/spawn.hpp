@@ -54,7 +54,5 @@ std::optional<std::string> exchange(const std::string& path, const std::string& 
 // The uid that owns `path` (not following a symlink), or -1. For /proc/PID/* entries: root
 // when the process is not dumpable.
 long owner_of(const std::string& path);
-// Whole file, binary; empty when unreadable.
-std::string read_binary(const std::string& path);
 
 }  // namespace lamp::harness

@@ -18,13 +18,19 @@ using namespace std::chrono_literals;
 using client::RpcClient;
 using proto::json;
 
+// chat.completions params with one user message.
+inline json user_message(const std::string& text) {
+  return {{"messages", json::array({{{"role", "user"}, {"content", text}}})}};
+}
+
 class UpstreamTest : public ::testing::Test {
  protected:
-  // Starts lamp against the fake with extra environment.
-  LampServer& start(std::map<std::string, std::string> env = {}) {
+  // Starts lamp against the fake with extra environment and `lamp serve` arguments.
+  LampServer& start(std::map<std::string, std::string> env = {}, std::vector<std::string> extra_args = {}) {
     auto full = fake.lamp_env();
     for (auto& [k, v] : env) full[k] = v;
-    server = std::make_unique<LampServer>(dir.file("lamp.sock"), LampServer::Options{{}, full, true, true});
+    server = std::make_unique<LampServer>(dir.file("lamp.sock"),
+                                          LampServer::Options{std::move(extra_args), full, true, true});
     return *server;
   }
 
