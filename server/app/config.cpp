@@ -2,6 +2,8 @@
 // Environment parsing for Config.
 #include "app/config.hpp"
 
+#include "app/redact.hpp"
+
 #include <unistd.h>
 
 #include <charconv>
@@ -85,14 +87,6 @@ void scrub_environment_variable(const char* name) {
   ::unsetenv(name);
 }
 
-std::string Config::display_base_url() const {
-  const auto scheme = base_url.find("://");
-  if (scheme == std::string::npos) return base_url;
-  const auto host_start = scheme + 3;
-  const auto at = base_url.find('@', host_start);
-  const auto slash = base_url.find('/', host_start);
-  if (at == std::string::npos || (slash != std::string::npos && at > slash)) return base_url;
-  return base_url.substr(0, host_start) + base_url.substr(at + 1);
-}
+std::string Config::display_base_url() const { return url_without_userinfo(base_url, ""); }
 
 }  // namespace lamp::app

@@ -2,6 +2,8 @@
 // ChatJob implementation: attempts, retry decisions, SSE assembly and error shaping.
 #include "upstream/chat_job.hpp"
 
+#include "app/redact.hpp"
+
 #include <boost/asio/post.hpp>
 
 #include <utility>
@@ -290,11 +292,7 @@ proto::RpcError ChatJob::unreachable_error(const std::string& detail) const {
 }
 
 std::string ChatJob::redact(std::string text) const {
-  const auto& key = service_.ctx_.config.api_key;
-  if (key.empty()) return text;
-  for (auto pos = text.find(key); pos != std::string::npos; pos = text.find(key, pos)) {
-    text.replace(pos, key.size(), "[REDACTED]");
-  }
+  app::replace_every(text, service_.ctx_.config.api_key, "[REDACTED]");
   return text;
 }
 

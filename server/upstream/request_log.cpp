@@ -2,6 +2,7 @@
 // RequestLog implementation: redaction of headers, URL credentials and the token in the body.
 #include "upstream/request_log.hpp"
 
+#include "app/redact.hpp"
 #include "proto/jsonrpc.hpp"
 
 #include <algorithm>
@@ -28,23 +29,6 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
   while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
   return s;
-}
-
-void replace_all(std::string& text, std::string_view secret) {
-  if (secret.empty()) return;
-  for (auto pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos)) {
-    text.replace(pos, secret.size(), kRedacted);
-  }
-}
-
-std::string without_userinfo(const std::string& url) {
-  const auto scheme = url.find("://");
-  if (scheme == std::string::npos) return url;
-  const auto host = scheme + 3;
-  const auto at = url.find('@', host);
-  const auto end = url.find_first_of("/?#", host);
-  if (at == std::string::npos || (end != std::string::npos && at > end)) return url;
-  return url.substr(0, host) + kRedacted + "@" + url.substr(at + 1);
 }
 
 std::string escape_controls(const std::string& text) {
@@ -85,12 +69,12 @@ std::string describe_for_log(const HttpRequest& request, std::size_t excerpt_byt
     if (!token.empty()) secrets.emplace_back(token);
     headers += std::string(name) + ": " + (scheme.empty() ? "" : std::string(scheme) + " ") + kRedacted;
   }
-  std::string url = without_userinfo(request.url);
+  std::string url = app::url_without_userinfo(request.url, std::string(kRedacted) + "@");
   // The whole body, not a window: a shorter replacement could pull a later token into view.
   std::string excerpt = request.body;
   for (const auto& s : secrets) {
-    replace_all(url, s);
-    replace_all(excerpt, s);
+    app::replace_every(url, s, kRedacted);
+    app::replace_every(excerpt, s, kRedacted);
   }
   excerpt = proto::utf8_prefix(excerpt, excerpt_bytes);
   std::string line = "POST " + url + " headers: " + headers + " body: " +
