@@ -92,13 +92,19 @@ void ChatJob::watch_stream() {
     if (ec || !self || self->finished_ || self->attempts_ != attempt || !self->transfer_) return;
     self->service_.transport().cancel(*self->transfer_);
     self->transfer_.reset();
-    const std::string what = "no event for " + std::to_string(self->service_.ctx_.config.timeout_s) + " s";
-    if (self->deltas_sent_ > 0) {  // as in on_response: a retry would repeat what was sent
-      self->fail(self->unreachable_error("the stream stalled: " + what));
-    } else {
-      self->retry_or_fail(std::nullopt, self->unreachable_error("the stream stalled: " + what));
-    }
+    const std::string what =
+        "the stream stalled: no event for " + std::to_string(self->service_.ctx_.config.timeout_s) + " s";
+    self->transfer_failed(what, what);
   });
+}
+
+// The caller has seen part of the answer once a delta went out: a retry would repeat it.
+void ChatJob::transfer_failed(const std::string& after_deltas, const std::string& before_deltas) {
+  if (deltas_sent_ > 0) {
+    fail(unreachable_error(after_deltas));
+  } else {
+    retry_or_fail(std::nullopt, unreachable_error(before_deltas));
+  }
 }
 
 void ChatJob::on_chunk(std::string bytes) {
@@ -163,11 +169,7 @@ void ChatJob::on_response(HttpResponse r) {
         !r.timed_out ? r.curl_error
         : past_deadline ? "the overall deadline of " + std::to_string(service_.ctx_.config.deadline_s) + " s passed"
                         : "timed out after " + std::to_string(service_.ctx_.config.timeout_s) + " s";
-    if (deltas_sent_ > 0) {  // the caller has seen part of the answer: a retry would repeat it
-      fail(unreachable_error("the stream broke: " + what));
-    } else {
-      retry_or_fail(std::nullopt, unreachable_error(what));
-    }
+    transfer_failed("the stream broke: " + what, what);
     return;
   }
   if (r.status >= 200 && r.status < 300) {

@@ -28,6 +28,9 @@ class ChatJob : public std::enable_shared_from_this<ChatJob> {
   void on_chunk(std::string bytes);
   void on_event(const std::string& data);
   void watch_stream();
+  // A transfer ended without a reply: fail with `after_deltas` once deltas went out, else retry
+  // (or fail) with `before_deltas`.
+  void transfer_failed(const std::string& after_deltas, const std::string& before_deltas);
   void on_response(HttpResponse response);
   void retry_or_fail(std::optional<std::chrono::milliseconds> retry_after, proto::RpcError error);
   void finish_stream();
