@@ -7,6 +7,8 @@ set -euo pipefail
 [[ $# -ge 1 ]] || { echo "usage: $0 BUILD_DIR [DOCS_DIR]   (about 3-4 minutes on 2 cores)" >&2; exit 2; }
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
+# shellcheck source=scripts/lib/fake_upstream.sh
+source "$root/scripts/lib/fake_upstream.sh"
 BUILD=$(cd "$1" && pwd)
 DOCS=${2:-$root/docs}
 LOAD=$BUILD/bench/ping_load
@@ -152,10 +154,10 @@ done
 
 # ---- chat: proxy overhead, 100 concurrent 500 ms upstream calls ------------------------------
 log "chat: proxy overhead and 100 concurrent slow calls (lamp vs python)"
-python3 "$root/tests/fixtures/fake_upstream.py" --api-key sk-bench --port-file "$DIR/port" >/dev/null 2>&1 &
-PIDS+=("$!")
-for _ in $(seq 100); do [[ -s $DIR/port ]] && break; sleep 0.05; done
-base="http://127.0.0.1:$(cat "$DIR/port")"
+pids=()
+start_fake_upstream "$DIR"
+PIDS+=("${pids[@]}")
+base=$upstream_base
 start lamp-chat "$DIR/lamp-chat.sock" env OPENAI_API_KEY=sk-bench OPENAI_BASE_URL="$base" \
   LAMP_MAX_CONCURRENCY=100 LAMP_LOG=warn "$LAMP" serve --socket "$DIR/lamp-chat.sock"
 start python-chat "$DIR/python-chat.sock" env OPENAI_API_KEY=sk-bench OPENAI_BASE_URL="$base" \

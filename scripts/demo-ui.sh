@@ -5,6 +5,8 @@
 set -euo pipefail
 build=${1:-build}
 root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/lib/fake_upstream.sh
+source "$root/scripts/lib/fake_upstream.sh"
 [[ "$build" = /* ]] || build="$PWD/$build"
 dir=$(mktemp -d)
 pids=()
@@ -12,10 +14,9 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -r
 trap cleanup EXIT
 
 if [[ -z "${OPENAI_API_KEY:-}" ]]; then
-  python3 "$root/tests/fixtures/fake_upstream.py" --api-key sk-demo --port-file "$dir/port" >/dev/null &
-  pids+=($!)
-  for _ in $(seq 100); do [[ -s "$dir/port" ]] && break; sleep 0.05; done
-  export OPENAI_API_KEY=sk-demo OPENAI_BASE_URL="http://127.0.0.1:$(cat "$dir/port")"
+  fake_upstream_key=sk-demo
+  start_fake_upstream "$dir"
+  export OPENAI_API_KEY=$fake_upstream_key OPENAI_BASE_URL=$upstream_base
 fi
 "$build/server/lamp" serve --socket "$dir/lamp.sock" 2>"$dir/lamp.log" &
 pids+=($!)

@@ -6,6 +6,8 @@ set -euo pipefail
 
 build=${1:-build}
 root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/lib/fake_upstream.sh
+source "$root/scripts/lib/fake_upstream.sh"
 lamp="$build/server/lamp"
 [[ "$lamp" = /* ]] || lamp="$PWD/$lamp"
 dir=$(mktemp -d)  # mode 0700: a private socket directory
@@ -23,10 +25,9 @@ if [[ -n "${OPENAI_API_KEY:-}" ]]; then
   step "upstream: the real API (OPENAI_API_KEY is set; base ${OPENAI_BASE_URL:-${OPENAI_API_BASE:-https://api.openai.com}})"
 else
   step "upstream: the recorded fake on 127.0.0.1 (set OPENAI_API_KEY to use the real API)"
-  python3 "$root/tests/fixtures/fake_upstream.py" --api-key sk-demo --port-file "$dir/port" >/dev/null &
-  pids+=($!)
-  for _ in $(seq 100); do [[ -s "$dir/port" ]] && break; sleep 0.05; done
-  export OPENAI_API_KEY=sk-demo OPENAI_BASE_URL="http://127.0.0.1:$(cat "$dir/port")"
+  fake_upstream_key=sk-demo
+  start_fake_upstream "$dir"
+  export OPENAI_API_KEY=$fake_upstream_key OPENAI_BASE_URL=$upstream_base
   unset OPENAI_API_BASE
   echo "fake upstream at $OPENAI_BASE_URL"
 fi

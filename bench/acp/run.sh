@@ -6,8 +6,8 @@ set -euo pipefail
 build=${1:-build}
 runs=${2:-200}
 here=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=bench/lib/fake_upstream.sh
-source "$here/../lib/fake_upstream.sh"
+# shellcheck source=scripts/lib/fake_upstream.sh
+source "$here/../../scripts/lib/fake_upstream.sh"
 dir=$(mktemp -d)  # 0700: private socket directory
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$dir"; }

@@ -5,8 +5,8 @@
 set -euo pipefail
 build=${1:-build}
 here=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=bench/lib/fake_upstream.sh
-source "$here/../lib/fake_upstream.sh"
+# shellcheck source=scripts/lib/fake_upstream.sh
+source "$here/../../scripts/lib/fake_upstream.sh"
 dir=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$dir"; }

@@ -6,8 +6,8 @@ set -euo pipefail
 build=${1:-build}
 shift || true
 here=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=bench/lib/fake_upstream.sh
-source "$here/../lib/fake_upstream.sh"
+# shellcheck source=scripts/lib/fake_upstream.sh
+source "$here/../../scripts/lib/fake_upstream.sh"
 for tool in "$build/server/lamp" "$build/bench/load/load_gen"; do
   [[ -x $tool ]] || { echo "missing $tool (build it first)" >&2; exit 2; }
 done
