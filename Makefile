@@ -36,14 +36,10 @@ demo: build
 demo-ui: build
 	scripts/demo-ui.sh $(BUILD)
 
-# lamp on PATH, and lamp.el finds lamp-module.so next to itself.
+# lamp in $(PREFIX)/bin; in $(LISPDIR) the compiled Emacs package, wisp-autoloads.el and
+# lamp-module.so (lamp.el finds the module next to itself, and lamp in ../../../../bin).
 install: build
-	install -D -m 0755 $(BUILD)/server/lamp $(DESTDIR)$(PREFIX)/bin/lamp
-	install -d $(DESTDIR)$(LISPDIR)
-	install -m 0644 lisp/*.el $(DESTDIR)$(LISPDIR)/
-	if [ -f $(BUILD)/module/lamp-module.so ]; then \
-	  install -m 0755 $(BUILD)/module/lamp-module.so $(DESTDIR)$(LISPDIR)/; fi
-	@echo "installed lamp in $(PREFIX)/bin and the Emacs files in $(LISPDIR)"
+	scripts/install.sh $(BUILD) $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(LISPDIR)
 
 bench-ping: build
 	bench/ping.sh $(BUILD)

@@ -42,8 +42,9 @@ The default is $LAMP_UDS, else $XDG_RUNTIME_DIR/lamp/lamp.sock, else
 
 (defcustom lamp-server-program "lamp"
   "The lamp executable, started when no server answers.
-A name without a directory is looked up in the variable `exec-path' and
-then in the build directory next to this file's source tree."
+A name without a directory is looked up in the variable `exec-path',
+then in the build directory of this file's source tree, then in the
+bin directory `make install' put beside this file's directory."
   :type 'string)
 
 (defcustom lamp-server-arguments nil
@@ -118,6 +119,14 @@ value comes back when it ends.  nil leaves `gc-cons-threshold' alone."
 (define-error 'lamp-connection-error "lamp connection error" 'lamp-error)
 (define-error 'lamp-rpc-error "lamp RPC error" 'lamp-error)
 (define-error 'lamp-timeout "lamp request timed out" 'lamp-error)
+
+(defun lamp--connection-error (data format-string &rest args)
+  "Signal a `lamp-connection-error' with DATA and a message.
+The message is made from FORMAT-STRING and ARGS.
+DATA is an alist whose `reason' says what failed: `no-server',
+`no-program', `server-exited', `start-timeout' or `lost' (see
+docs/lamp-el.md); `socket' and `detail' add what is known."
+  (signal 'lamp-connection-error (list nil (apply #'format format-string args) data)))
 
 ;;;; State
 

@@ -32,38 +32,46 @@
 ;;;; Connecting
 
 (defun lamp--try-open (transport socket)
-  "Return a connection to SOCKET over TRANSPORT, or nil when none answers."
-  (condition-case nil
+  "Return a connection to SOCKET over TRANSPORT, or the error when none answers."
+  (condition-case err
       (lamp--open transport socket)
-    (lamp-connection-error nil)))
+    (lamp-connection-error err)))
 
 (defun lamp--connect ()
-  "Connect to lamp, starting the server when allowed; return the connection."
+  "Connect to lamp, starting the server when allowed; return the connection.
+Signal a `lamp-connection-error' whose data names the reason (see
+`lamp--connection-error') when that fails."
   (let* ((socket (lamp-socket-path))
-         (transport (lamp--choose-transport)))
-    (or (lamp--try-open transport socket)
-        (progn
-          (unless lamp-auto-start
-            (lamp--connection-error "No lamp server answers at %s" socket))
-          (let ((process (if (process-live-p lamp--server-process)
-                             lamp--server-process
-                           (lamp--start-server socket)))
-                (deadline (+ (float-time) lamp-server-start-timeout))
-                conn)
-            (while (not conn)
-              (setq conn (lamp--try-open transport socket))
-              (unless conn
-                (unless (process-live-p process)
-                  ;; Another server may have won the race for the socket.
-                  (setq conn (lamp--try-open transport socket))
-                  (unless conn
-                    (lamp--connection-error "The lamp server exited: %s"
-                                            (lamp--server-output-tail))))
-                (when (and (not conn) (> (float-time) deadline))
-                  (lamp--connection-error "The lamp server did not answer at %s within %s s"
-                                          socket lamp-server-start-timeout))
-                (unless conn (accept-process-output process 0.02))))
-            conn)))))
+         (transport (lamp--choose-transport))
+         (conn (lamp--try-open transport socket)))
+    (unless (lamp--conn-p conn)
+      (unless lamp-auto-start
+        (lamp--connection-error `((reason . no-server) (socket . ,socket)
+                                  (detail . ,(lamp--open-failure conn)))
+                                "No lamp server answers at %s" socket))
+      (let ((process (if (process-live-p lamp--server-process)
+                         lamp--server-process
+                       (lamp--start-server socket)))
+            (deadline (+ (float-time) lamp-server-start-timeout)))
+        (while (not (lamp--conn-p (setq conn (lamp--try-open transport socket))))
+          (unless (process-live-p process)
+            ;; Another server may have won the race for the socket.
+            (setq conn (lamp--try-open transport socket))
+            (unless (lamp--conn-p conn)
+              (lamp--connection-error `((reason . server-exited) (socket . ,socket)
+                                        (detail . ,(lamp--server-output-tail)))
+                                      "The lamp server exited: %s" (lamp--server-output-tail))))
+          (when (> (float-time) deadline)
+            (lamp--connection-error `((reason . start-timeout) (socket . ,socket))
+                                    "The lamp server did not answer at %s within %s s"
+                                    socket lamp-server-start-timeout))
+          (accept-process-output process 0.02))))
+    conn))
+
+(defun lamp--open-failure (err)
+  "The reason the connection error ERR gives, as one line, or nil."
+  (let ((data (nth 3 err)))
+    (or (and (consp data) (alist-get 'detail data)) (nth 2 err))))
 
 (defun lamp--ensure-connection ()
   "Return a live connection, reconnecting when the last one ended."
@@ -104,7 +112,9 @@ connection, unless NO-RESEND is non-nil."
                  (run-at-time lamp--resend-delay nil #'lamp--resend call))
                 (t (lamp--finish call nil
                                  (list 'lamp-connection-error nil
-                                       (format "lamp connection lost: %s" reason) nil)))))))))
+                                       (format "lamp connection lost: %s" reason)
+                                       `((reason . lost) (socket . ,(lamp--conn-socket conn))
+                                         (detail . ,reason)))))))))))
 
 (defun lamp--resend (call)
   "Send CALL again on a (new) connection, or fail it with the connection error."

@@ -114,7 +114,7 @@
                  'module
                (signal 'lamp-error
                        (list nil (format "lamp-module unavailable: %s" lamp--module-failure)
-                             nil))))
+                             `((reason . no-module) (detail . ,lamp--module-failure))))))
     (_ (if (lamp--load-module) 'module 'elisp))))
 
 (provide 'lamp-module-loader)

@@ -24,6 +24,7 @@
 
 ;;; Code:
 
+(require 'cl-lib)
 (require 'lamp-base)
 (require 'lamp-module-loader)
 
@@ -65,17 +66,20 @@ environment only, never its command line.")
            program)
           ((file-name-directory lamp-server-program) nil)
           ((executable-find lamp-server-program))
-          (t (let ((built (expand-file-name "../build/server/lamp" lamp--directory)))
-               (and (file-executable-p built) built))))))
+          ;; The source tree's build, or `make install''s PREFIX/bin beside
+          ;; PREFIX/share/emacs/site-lisp/wisp (a bin directory not on PATH).
+          (t (cl-find-if #'file-executable-p
+                         (mapcar (lambda (relative) (expand-file-name relative lamp--directory))
+                                 '("../build/server/lamp" "../../../../bin/lamp")))))))
 
 (defun lamp--start-server (socket)
   "Start a lamp server on SOCKET and return its process."
   (let ((program (lamp--server-executable)))
     (unless program
-      (signal 'lamp-connection-error
-              (list nil (format "No lamp server at %s, and `lamp-server-program' (%s) was not found"
-                                socket lamp-server-program)
-                    nil)))
+      (lamp--connection-error `((reason . no-program) (socket . ,socket)
+                                (program . ,lamp-server-program))
+                              "No lamp server at %s, and `lamp-server-program' (%s) was not found"
+                              socket lamp-server-program))
     (let ((buffer (get-buffer-create "*lamp-server*"))
           (default-directory temporary-file-directory))
       (with-current-buffer buffer
@@ -98,13 +102,20 @@ environment only, never its command line.")
            when (functionp fn) append (funcall fn)))
 
 (defun lamp--server-output-tail ()
-  "Return the last lines the started server printed."
+  "Return the last lines the latest started server printed.
+The status line Emacs adds when the process ends is left out."
   (let ((buffer (get-buffer "*lamp-server*")))
     (if (not (buffer-live-p buffer))
         ""
       (with-current-buffer buffer
-        (string-trim (buffer-substring-no-properties
-                      (max (point-min) (- (point-max) 500)) (point-max)))))))
+        (save-excursion
+          (goto-char (point-max))
+          (let* ((start (max (if (re-search-backward "^--- " nil t) (line-beginning-position 2) (point-min))
+                             (- (point-max) 500)))
+                 (lines (split-string (buffer-substring-no-properties start (point-max)) "\n" t)))
+            (string-join (cl-remove-if (lambda (line) (string-prefix-p "Process lamp-server" line))
+                                       lines)
+                         "\n")))))))
 
 (defun lamp--stop-server-process ()
   "Ask the server this Emacs started to exit, and wait a little for it."
@@ -132,10 +143,6 @@ environment only, never its command line.")
 ;;   text JSON nil       lamp-module with `lamp--module-text-frames' (Emacs parses)
 ;;   problem TEXT nil    input that was dropped
 ;; lamp-module classifies on its I/O thread; the `elisp' transport uses `lamp--classify'.
-
-(defun lamp--connection-error (format-string &rest args)
-  "Signal a `lamp-connection-error' with a message from FORMAT-STRING and ARGS."
-  (signal 'lamp-connection-error (list nil (apply #'format format-string args) nil)))
 
 (defun lamp--module-open (conn)
   "Open CONN through lamp-module."
@@ -232,7 +239,10 @@ See `lamp-module-gc-cons-threshold'."
                                     :filter #'lamp--elisp-filter
                                     :sentinel #'lamp--elisp-sentinel)
             (error (kill-buffer buffer)
-                   (lamp--connection-error "Cannot connect to %s: %s"
+                   (lamp--connection-error `((reason . no-server)
+                                             (socket . ,(lamp--conn-socket conn))
+                                             (detail . ,(error-message-string err)))
+                                           "Cannot connect to %s: %s"
                                            (lamp--conn-socket conn)
                                            (error-message-string err))))))
     (with-current-buffer buffer (buffer-disable-undo))

@@ -31,13 +31,14 @@
 ;; uses that in two ways, and only when acp.el is installed:
 ;;
 ;; 1. A wisp transport.  With `wisp-transport' set to `acp', wisp sends
-;;    lamp's own methods (chat.completions, wisp.patch, ...) through an
-;;    acp.el client instead of lamp.el's socket code.  The transport is
-;;    the plist stored in the `wisp-transport' property of the symbol
-;;    `acp'; its functions take the arguments of `lamp-request',
-;;    `lamp-request-sync', `lamp-notify', `lamp-cancel' and
-;;    `lamp-disconnect', and report errors with lamp.el's conditions.
-;;    See docs/acp.md for the interface wisp.el relies on.
+;;    its requests (wisp.patch, and $/cancelRequest) through an acp.el
+;;    client instead of lamp.el's socket code, and lamp.el opens no
+;;    connection.  `wisp-acp-request', `wisp-acp-request-sync',
+;;    `wisp-acp-notify', `wisp-acp-cancel' and `wisp-acp-disconnect'
+;;    take the arguments of their lamp.el namesakes and report errors
+;;    with lamp.el's conditions, so other code can use them the same way.
+;;    The server is not started from here: run "lamp serve" first.
+;;    See docs/acp.md.
 ;;
 ;; 2. ACP sessions (lamp as an agent): `wisp-acp-make-client' makes the
 ;;    acp.el client, `wisp-acp-agent-shell-config' an agent-shell
@@ -62,9 +63,6 @@
 (declare-function acp-subscribe-to-notifications "acp" (&rest args))
 (declare-function acp-shutdown "acp" (&rest args))
 (declare-function agent-shell-make-agent-config "agent-shell" (&rest args))
-
-;; Defined by wisp.el; declared here so this file never gives it a value.
-(defvar wisp-transport)
 
 (defgroup wisp-acp nil
   "The acp.el transport for wisp, and lamp as an ACP agent."
@@ -106,8 +104,8 @@ This is the client maker for ACP sessions with lamp (agent-shell's
   (wisp-acp--ensure-acp)
   (let ((socket (lamp-socket-path)))
     (unless (file-exists-p socket)
-      (signal 'lamp-connection-error
-              (list nil (format "No lamp server at %s (start it with \"lamp serve\")" socket) nil)))
+      (lamp--connection-error `((reason . no-server) (socket . ,socket))
+                              "No lamp server at %s (start it with \"lamp serve\")" socket))
     (acp-make-client :command wisp-acp-command
                      :command-params (list "-U" socket)
                      :context-buffer buffer)))
@@ -167,7 +165,8 @@ ERROR-OBJECT is the JSON-RPC error alist acp.el passes to on-failure."
         (data (wisp-acp--listify (alist-get 'data error-object))))
     (if (wisp-acp--live-p client)
         (list 'lamp-rpc-error code message data)
-      (list 'lamp-connection-error nil (format "Connection to lamp lost: %s" message) nil))))
+      (list 'lamp-connection-error nil (format "Connection to lamp lost: %s" message)
+            `((reason . lost) (socket . ,(lamp-socket-path)) (detail . ,message))))))
 
 (defun wisp-acp--run (function &rest args)
   "Call FUNCTION with ARGS when non-nil, logging what it signals."
@@ -254,18 +253,6 @@ The server is never stopped from here."
     (acp-shutdown :client wisp-acp--client)
     (setq wisp-acp--client nil))
   (clrhash wisp-acp--calls))
-
-(defconst wisp-acp-transport
-  (list :request #'wisp-acp-request
-        :request-sync #'wisp-acp-request-sync
-        :notify #'wisp-acp-notify
-        :cancel #'wisp-acp-cancel
-        :disconnect #'wisp-acp-disconnect)
-  "The `acp' wisp transport: functions with lamp.el's calling conventions.")
-
-;; Selected with (setq wisp-transport 'acp); absent when acp.el is not installed.
-(when (wisp-acp-available-p)
-  (put 'acp 'wisp-transport wisp-acp-transport))
 
 (provide 'wisp-acp)
 ;;; wisp-acp.el ends here

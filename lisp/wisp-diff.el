@@ -62,7 +62,25 @@
 (define-derived-mode wisp-diff-mode diff-mode "Wisp-Diff"
   "Review a change proposed by wisp; apply or reject its hunks.
 \\{wisp-diff-mode-map}"
-  (setq buffer-read-only t))
+  (setq buffer-read-only t)
+  ;; In a read-only buffer diff-mode makes its own single-key map (where A
+  ;; patches files on disk, k kills a hunk, q only buries) win over the
+  ;; major mode's map, through `minor-mode-overriding-map-alist'.  Put
+  ;; wisp's keys in front, keeping diff-mode's others (o, RET, ...).
+  (setq-local minor-mode-overriding-map-alist
+              (cons (cons 'buffer-read-only
+                          (make-composed-keymap wisp-diff-mode-map diff-mode-shared-map))
+                    (assq-delete-all 'buffer-read-only
+                                     (copy-sequence minor-mode-overriding-map-alist)))))
+
+(defcustom wisp-select-review-window t
+  "Whether the review window is selected when the diff arrives.
+It is selected only when the window showing the source buffer is still
+the selected one; when you have moved elsewhere, the review is
+displayed and `wisp-review' takes you there.  With nil, the review is
+only displayed, and the message says how to reach it."
+  :type 'boolean
+  :group 'wisp)
 
 (with-eval-after-load 'evil
   (when (fboundp 'evil-define-key*)
@@ -73,7 +91,7 @@
 (defun wisp--diff-buffer (source)
   "The diff buffer for SOURCE: its existing one, \"*wisp diff*\", or a new one."
   (or (cl-find-if (lambda (b) (eq (buffer-local-value 'wisp--source b) source))
-                  (buffer-list))
+                  (wisp--review-buffers))
       (let ((main (get-buffer "*wisp diff*")))
         (if (or (null main) (not (buffer-live-p (buffer-local-value 'wisp--source main))))
             (get-buffer-create "*wisp diff*")
@@ -100,9 +118,44 @@
                      (concat " " (car (split-string rationale "\n")))))
           (goto-char (point-min))
           (ignore-errors (diff-hunk-next)))
-        (display-buffer buffer)
-        (message "wisp: %s (a: apply hunk, A: apply all, q: quit)"
-                 (if (and rationale (not (string-empty-p rationale))) rationale "change ready"))))))
+        (wisp--present-review source buffer
+                              (if (and rationale (not (string-empty-p rationale)))
+                                  (car (split-string rationale "\n"))
+                                "change ready"))))))
+
+(defun wisp--present-review (source buffer summary)
+  "Show the review BUFFER for SOURCE, saying SUMMARY.
+Select it when SOURCE is in the selected window and
+`wisp-select-review-window' allows; never take focus from elsewhere."
+  (let ((here (eq (window-buffer (selected-window)) source)))
+    (if (and here wisp-select-review-window)
+        (progn
+          (pop-to-buffer buffer)
+          (message "wisp: %s (a: apply hunk, A: apply all, k: reject, q: quit)" summary))
+      (display-buffer buffer)
+      (message "wisp: %s; %s" summary
+               (if here
+                   (substitute-command-keys
+                    "review it with \\[other-window] or M-x wisp-review")
+                 (format "M-x wisp-review shows the change for %s" (buffer-name source)))))))
+
+(defun wisp--review-buffers ()
+  "Review buffers whose source buffer is live, in `buffer-list' order."
+  (cl-remove-if-not (lambda (b) (buffer-live-p (buffer-local-value 'wisp--source b)))
+                    (buffer-list)))
+
+;;;###autoload
+(defun wisp-review ()
+  "Go to the review of the current buffer's latest wisp change.
+From a buffer with no pending review, go to the latest review."
+  (interactive)
+  (let* ((reviews (wisp--review-buffers))
+         (buffer (or (cl-find-if (lambda (b) (eq (buffer-local-value 'wisp--source b)
+                                                  (current-buffer)))
+                                 reviews)
+                     (car reviews))))
+    (unless buffer (user-error "Wisp: no change is waiting for review"))
+    (pop-to-buffer buffer)))
 
 (defun wisp--parse-hunk (text)
   "Parse the hunk TEXT into (OLD-START OLD-TEXT NEW-TEXT)."

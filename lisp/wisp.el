@@ -43,8 +43,14 @@
 ;; request was sent, a hunk is applied only if its text is still there
 ;; exactly; otherwise wisp says so and offers `r'.
 ;;
+;; When the diff arrives while the source buffer's window is selected,
+;; the review window is selected (`wisp-select-review-window'); when
+;; you have moved on, it is only displayed, and M-x wisp-review goes
+;; to it later.
+;;
 ;; wisp talks to lamp through lamp.el (see its commentary for the
-;; socket and server options).
+;; socket and server options), or through acp.el and "nc -U" with
+;; `wisp-transport' set to `acp' (see wisp-acp.el).
 
 ;;; Code:
 
@@ -53,6 +59,7 @@
 (require 'newcomment)
 (require 'project)
 (require 'subr-x)
+(require 'url-parse)
 (require 'wisp-diff)
 
 (declare-function auth-source-search "auth-source")
@@ -106,6 +113,24 @@ command line."
   "Language names sent to lamp for major modes (a mode or its parents)."
   :type '(alist :key-type symbol :value-type string))
 
+(defcustom wisp-transport 'lamp
+  "How wisp sends its requests to lamp.
+`lamp': through lamp.el, which keeps one connection to the socket and
+can start the server (see `lamp-auto-start').  `acp': through an acp.el
+client that runs \"nc -U SOCKET\" (needs acp.el and a running lamp;
+see wisp-acp.el).  Both reach the same socket, `lamp-socket-path'."
+  :type '(choice (const :tag "lamp.el" lamp)
+                 (const :tag "acp.el over nc -U" acp)))
+
+(defvar wisp-transport-alist
+  '((lamp :request lamp-request :cancel lamp-cancel)
+    (acp :feature wisp-acp :request wisp-acp-request :cancel wisp-acp-cancel))
+  "The transports `wisp-transport' can name.
+Each entry is (NAME :request FUNCTION :cancel FUNCTION [:feature FEATURE]).
+The request function takes the arguments of `lamp-request' and returns
+the request id; the cancel function takes that id.  FEATURE is loaded
+before the transport is first used.")
+
 (define-obsolete-variable-alias 'wisp-lamp-socket 'lamp-socket "0.1.0")
 (define-obsolete-variable-alias 'wisp-lamp-program 'lamp-server-program "0.1.0")
 
@@ -125,6 +150,15 @@ command line."
   (push '(:eval (wisp--mode-line)) mode-line-misc-info))
 
 ;;;; The request
+
+(defun wisp--transport ()
+  "The plist of the transport `wisp-transport' names, its feature loaded."
+  (let ((entry (alist-get wisp-transport wisp-transport-alist)))
+    (unless entry
+      (user-error "Wisp: `wisp-transport' is %S; set it to one of: %s" wisp-transport
+                  (mapconcat (lambda (e) (symbol-name (car e))) wisp-transport-alist ", ")))
+    (when-let ((feature (plist-get entry :feature))) (require feature))
+    entry))
 
 (defun wisp--language ()
   "The language name of the current major mode."
@@ -221,18 +255,28 @@ With a prefix argument, read an extra INSTRUCTION.  The diff opens in a
   (when (>= start end) (user-error "Wisp: the selection is empty"))
   (when wisp--request
     (user-error "Wisp: a request for this buffer is running (M-x wisp-cancel stops it)"))
-  (let* ((source (current-buffer))
+  (let* ((transport (wisp--transport))
+         (source (current-buffer))
          (tick (buffer-chars-modified-tick))
          (params (wisp--params start end instruction))
          (request (list :start start :end end :instruction instruction :tick tick))
          id)
-    (setq id (lamp-request
-              "wisp.patch" params
-              :on-result (lambda (result) (wisp--finished source id) (wisp--show-result source request result))
-              :on-error (lambda (err) (wisp--finished source id) (message "%s" (wisp--error-message err)))
-              :on-notification (lambda (method p) (wisp--progress source method p))))
+    (setq id (condition-case err
+                 (funcall (plist-get transport :request)
+                          "wisp.patch" params
+                          ;; A request cancelled meanwhile (by the user or the timeout) stays quiet.
+                          :on-result (lambda (result)
+                                       (when (wisp--finished source id)
+                                         (wisp--show-result source request result)))
+                          :on-error (lambda (err)
+                                      (when (wisp--finished source id)
+                                        (message "%s" (wisp--error-message err))))
+                          :on-notification (lambda (method p) (wisp--progress source method p)))
+               ;; Connecting failed: one sentence with the cause and the fix, not raw data.
+               (lamp-error (user-error "%s" (wisp--error-message err)))))
     (setq wisp--request
           (list :id id
+                :cancel (plist-get transport :cancel)
                 :timer (run-at-time wisp-request-timeout nil #'wisp--timeout source id)))
     (setq wisp--stage "sent")
     (force-mode-line-update)
@@ -247,51 +291,86 @@ With a prefix argument, read an extra INSTRUCTION.  The diff opens in a
       (force-mode-line-update))))
 
 (defun wisp--finished (source id)
-  "Forget the request ID of SOURCE."
+  "Forget the request ID of SOURCE; return non-nil when it was pending."
   (when (buffer-live-p source)
     (with-current-buffer source
       (when (equal (plist-get wisp--request :id) id)
         (when-let ((timer (plist-get wisp--request :timer))) (cancel-timer timer))
         (setq wisp--request nil wisp--stage nil)
-        (force-mode-line-update)))))
+        (force-mode-line-update)
+        t))))
+
+(defun wisp--cancel-request (source)
+  "Ask lamp to cancel SOURCE's pending request and forget it; return its id."
+  (with-current-buffer source
+    (let ((id (plist-get wisp--request :id)))
+      (when id
+        (funcall (plist-get wisp--request :cancel) id)
+        (wisp--finished source id))
+      id)))
 
 (defun wisp--timeout (source id)
   "Cancel the request ID of SOURCE that ran past `wisp-request-timeout'."
-  (lamp-cancel id)
-  (wisp--finished source id)
-  (message "wisp: no answer within %s s; cancelled (see `wisp-request-timeout')" wisp-request-timeout))
+  (when (and (buffer-live-p source)
+             (equal id (plist-get (buffer-local-value 'wisp--request source) :id)))
+    (wisp--cancel-request source)
+    (message "wisp: no answer within %s s; cancelled (see `wisp-request-timeout')"
+             wisp-request-timeout)))
 
 ;;;###autoload
 (defun wisp-cancel ()
   "Cancel the current buffer's pending wisp request."
   (interactive)
-  (let ((id (plist-get wisp--request :id)))
-    (unless id (user-error "Wisp: no request is running for this buffer"))
-    (lamp-cancel id)
-    (wisp--finished (current-buffer) id)
-    (message "wisp: cancelled")))
+  (unless (wisp--cancel-request (current-buffer))
+    (user-error "Wisp: no request is running for this buffer"))
+  (message "wisp: cancelled"))
+
+(defun wisp--connection-error-message (message data)
+  "The sentence for a failure to reach lamp: MESSAGE, DATA as lamp.el signals them."
+  (let ((socket (alist-get 'socket data))
+        (detail (alist-get 'detail data)))
+    (pcase (alist-get 'reason data)
+      ('no-server
+       (format "wisp: no lamp server answers at %s; start one with \"lamp serve\"%s"
+               socket (if (eq wisp-transport 'lamp) ", or set `lamp-auto-start' to t" "")))
+      ('no-program
+       (format "wisp: cannot start lamp: `lamp-server-program' (%s) was not found; install lamp (make install) or set `lamp-server-program' to its path"
+               (alist-get 'program data)))
+      ('server-exited
+       (format "wisp: lamp exited as it started%s; see the *lamp-server* buffer"
+               (if (and detail (not (string-empty-p detail)))
+                   (concat ": " (car (last (split-string detail "\n" t))))
+                 "")))
+      ('start-timeout
+       (format "wisp: lamp started but did not answer at %s within %s s; see the *lamp-server* buffer, or raise `lamp-server-start-timeout'"
+               socket lamp-server-start-timeout))
+      ('lost (format "wisp: the connection to lamp was lost (%s); run the command again" detail))
+      ('no-module
+       (format "wisp: %s; set `lamp-transport' to `auto' to use the Emacs Lisp transport, or run M-x lamp-module-compile"
+               message))
+      (_ (format "wisp: cannot reach lamp: %s" message)))))
 
 (defun wisp--error-message (err)
   "One line naming the cause of the lamp error ERR and what to do."
   (pcase-let* ((`(,symbol ,code ,message ,data) err)
                (detail (and (consp data) (alist-get 'detail data))))
-    (pcase code
-      ('-32005 (format "wisp: lamp is not configured: %s%s" message
-                       (if detail (format " (%s)" detail) "")))
-      ('-32001 (let ((status (and (consp data) (alist-get 'status data))))
-                 (format "wisp: the model provider answered HTTP %s after %s attempt(s): %s%s"
-                         status (and (consp data) (alist-get 'attempts data)) message
-                         (if (eql status 429) "; you are rate limited, try again in a minute" ""))))
-      ('-32002 (format "wisp: cannot reach the model provider (%s); check the network and OPENAI_BASE_URL"
-                       (or detail message)))
-      ('-32003 "wisp: lamp is busy with other requests; try again shortly")
-      ('-32004 (format "wisp: the model's reply had no usable edit%s; rephrase the comment or give an instruction with C-u"
-                       (if detail (format " (%s)" (car (split-string detail "\n"))) "")))
-      ('-32800 "wisp: cancelled")
-      ('-32602 (format "wisp: lamp refused the request: %s" (or detail message)))
-      (_ (if (eq symbol 'lamp-connection-error)
-             (format "wisp: cannot reach lamp: %s" message)
-           (format "wisp: %s%s" message (if code (format " [%s]" code) "")))))))
+    (if (not (eq symbol 'lamp-rpc-error))
+        (wisp--connection-error-message message (and (consp data) data))
+      (pcase code
+        ('-32005 (format "wisp: lamp is not configured: %s%s" message
+                         (if detail (format " (%s)" detail) "")))
+        ('-32001 (let ((status (and (consp data) (alist-get 'status data))))
+                   (format "wisp: the model provider answered HTTP %s after %s attempt(s): %s%s"
+                           status (and (consp data) (alist-get 'attempts data)) message
+                           (if (eql status 429) "; you are rate limited, try again in a minute" ""))))
+        ('-32002 (format "wisp: cannot reach the model provider (%s); check the network and OPENAI_BASE_URL"
+                         (or detail message)))
+        ('-32003 "wisp: lamp is busy with other requests; try again shortly")
+        ('-32004 (format "wisp: the model's reply had no usable edit%s; rephrase the comment or give an instruction with C-u"
+                         (if detail (format " (%s)" (car (split-string detail "\n"))) "")))
+        ('-32800 "wisp: cancelled")
+        ('-32602 (format "wisp: lamp refused the request: %s" (or detail message)))
+        (_ (format "wisp: %s%s" message (if code (format " [%s]" code) "")))))))
 
 ;;;; Starting lamp with a key from auth-source
 
@@ -306,10 +385,6 @@ With a prefix argument, read an extra INSTRUCTION.  The diff opens in a
       (when (functionp secret) (setq secret (funcall secret)))
       (when (and (stringp secret) (not (string-empty-p secret)))
         (list (concat "OPENAI_API_KEY=" secret))))))
-
-(declare-function url-host "url-parse")
-(declare-function url-generic-parse-url "url-parse")
-(autoload 'url-generic-parse-url "url-parse")
 
 (add-hook 'lamp-server-environment-functions #'wisp--auth-source-environment)
 
