@@ -55,6 +55,8 @@ Signal a `lamp-connection-error' whose data names the reason (see
             (deadline (+ (float-time) lamp-server-start-timeout)))
         (while (not (lamp--conn-p (setq conn (lamp--try-open transport socket))))
           (unless (process-live-p process)
+            ;; Read what it printed before it exited, up to the end of its output.
+            (while (accept-process-output process 0.1))
             ;; Another server may have won the race for the socket.
             (setq conn (lamp--try-open transport socket))
             (unless (lamp--conn-p conn)

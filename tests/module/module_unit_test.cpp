@@ -278,9 +278,9 @@ TEST(Connection, SendNeverBlocksOnASlowReader) {
   Connection c(peer.path(), UniqueFd(), {});
   peer.accept();
   const std::string big(4 << 20, 'x');
-  const auto start = std::chrono::steady_clock::now();
+  // The peer reads nothing yet: a blocking send would never return (ctest's timeout), and
+  // 32 MiB cannot all sit in the socket buffers, so the rest must wait in the outbox.
   for (int i = 0; i < 8; ++i) ASSERT_TRUE(c.send(big));
-  EXPECT_LT(std::chrono::steady_clock::now() - start, 500ms);
   EXPECT_GT(c.stats().outbox_bytes, 0u);
   std::size_t got = 0;
   while (got < 8 * (big.size() + 1)) {
