@@ -331,8 +331,13 @@ With a prefix argument, read an extra INSTRUCTION.  The diff opens in a
         (detail (alist-get 'detail data)))
     (pcase (alist-get 'reason data)
       ('no-server
-       (format "wisp: no lamp server answers at %s; start one with \"lamp serve\"%s"
-               socket (if (eq wisp-transport 'lamp) ", or set `lamp-auto-start' to t" "")))
+       (format "wisp: no lamp server answers at %s%s; start one with \"lamp serve\"%s"
+               socket
+               ;; A stale socket or another user's: worth saying; a missing one is implied.
+               (if (and detail (string-match "Connection refused\\|Permission denied" detail))
+                   (format " (%s)" (downcase (match-string 0 detail)))
+                 "")
+               (if (eq wisp-transport 'lamp) ", or set `lamp-auto-start' to t" "")))
       ('no-program
        (format "wisp: cannot start lamp: `lamp-server-program' (%s) was not found; install lamp (make install) or set `lamp-server-program' to its path"
                (alist-get 'program data)))

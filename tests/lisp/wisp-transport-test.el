@@ -150,8 +150,9 @@ The socket is a fresh path in a temporary directory, bound as `socket'."
   (wisp-transport-test--unreachable ((lamp-auto-start nil))
     (delete-process (make-network-process :name "stale" :family 'local :service socket :server t))
     (should (file-exists-p socket))
-    (should (string-prefix-p (format "wisp: no lamp server answers at %s;" socket)
-                             (wisp-test--type "C-c w"))))
+    (should (equal (wisp-test--type "C-c w")
+                   (format "wisp: no lamp server answers at %s (connection refused); start one with \"lamp serve\", or set `lamp-auto-start' to t"
+                           socket))))
   (wisp-transport-test--unreachable ((lamp-auto-start t) (lamp-server-program "/nonexistent/lamp"))
     (should (equal (wisp-test--type "C-c w")
                    "wisp: cannot start lamp: `lamp-server-program' (/nonexistent/lamp) was not found; install lamp (make install) or set `lamp-server-program' to its path")))
