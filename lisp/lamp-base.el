@@ -1,7 +1,7 @@
 ;;; lamp-base.el --- Options, errors and state shared by lamp.el's parts  -*- lexical-binding: t; -*-
 ;; SPDX-License-Identifier: GPL-3.0-or-later
-;; lamp-base.el: what lamp.el and its transports share: the `lamp' options, the error
-;; hierarchy, the connection and call records, and the *lamp-log* buffer.
+;; lamp-base.el: what every part of lamp.el builds on: the `lamp' options, the error
+;; hierarchy, the *lamp-log* buffer, and finding, compiling and loading lamp-module.
 
 ;; Copyright (C) 2025 The wisp + lamp authors
 
@@ -26,6 +26,8 @@
 
 (require 'cl-lib)
 (require 'subr-x)
+
+(declare-function lamp-module--open "lamp-module")
 
 ;;;; Options
 
@@ -134,35 +136,6 @@ docs/lamp-el.md); `socket' and `detail' add what is known."
   (file-name-directory (or load-file-name buffer-file-name default-directory))
   "Directory lamp.el was loaded from.")
 
-(cl-defstruct (lamp--conn (:constructor lamp--conn-create)
-                          (:copier nil))
-  "One connection to lamp."
-  transport                            ; `module' or `elisp'
-  socket                               ; path
-  process                              ; wake-up pipe (module) or network process
-  handle                               ; lamp-module handle
-  stash                                ; module: a partly converted message
-  (pending (make-hash-table :test 'eql)) ; id → `lamp--call'
-  inbox                                ; item vectors not yet dispatched
-  (batch [])                           ; the item vector being dispatched
-  (position 0)                         ; index of its next item
-  heard                                ; non-nil once anything arrived from the server
-  dead)                                ; why it ended, once it has
-
-(cl-defstruct (lamp--call (:constructor lamp--call-create)
-                          (:copier nil))
-  "A request waiting for its reply."
-  id method params-json on-result on-error on-notification abandoned resent)
-
-(defvar lamp--connection nil
-  "The current `lamp--conn', or nil.")
-
-(defvar lamp--last-id 0
-  "The id of the latest request (ids are unique for the session).")
-
-(defvar lamp--server-process nil
-  "The lamp server this Emacs started, if any.")
-
 (defvar lamp--module-failure nil
   "Why lamp-module could not be loaded, once that was tried and failed.")
 
@@ -196,6 +169,93 @@ Only the benchmark sets it, to compare with parsing on the I/O thread.")
             (goto-char (point-min))
             (forward-line excess)
             (delete-region (point-min) (point))))))))
+
+;;;; Module loading
+
+(defun lamp--source-root ()
+  "Return the source tree lamp.el belongs to, or nil."
+  (let ((root (expand-file-name ".." lamp--directory)))
+    (and (file-exists-p (expand-file-name "module/CMakeLists.txt" root)) root)))
+
+(defun lamp--module-candidates ()
+  "Return the files lamp-module may be loaded from, best first."
+  (let ((name (concat "lamp-module" (or module-file-suffix ".so"))))
+    (if lamp-module-file
+        (list (expand-file-name lamp-module-file))
+      (list (expand-file-name (concat "../build/module/" name) lamp--directory)
+            (expand-file-name name lamp--directory)))))
+
+;;;###autoload
+(defun lamp-module-compile ()
+  "Compile lamp-module with CMake, showing the output in a buffer."
+  (interactive)
+  (let ((root (lamp--source-root)))
+    (unless root
+      (error "The lamp-module sources are not next to %s" lamp--directory))
+    (unless (executable-find "cmake")
+      (error "Compiling lamp-module needs cmake and a C++20 compiler"))
+    (let* ((build (expand-file-name "build" root))
+           (command (format "cmake -S %s -B %s && cmake --build %s --target lamp-module -j %d"
+                            (shell-quote-argument root) (shell-quote-argument build)
+                            (shell-quote-argument build) (max 1 (num-processors))))
+           (buffer (get-buffer-create "*lamp-module-compile*")))
+      (with-current-buffer buffer
+        (let ((inhibit-read-only t))
+          (erase-buffer)
+          (insert command "\n\n"))
+        (compilation-mode))
+      (unless noninteractive (display-buffer buffer))
+      (let* ((inhibit-read-only t)
+             (default-directory root)
+             (status (call-process shell-file-name nil buffer t
+                                   shell-command-switch command)))
+        (unless (eql status 0)
+          (error "Compiling lamp-module failed; see %s" (buffer-name buffer)))
+        (message "lamp-module compiled")))))
+
+(defun lamp--compile-module-p ()
+  "Return non-nil when the missing module should be compiled now."
+  (pcase lamp-module-compile-when-missing
+    ('always t)
+    ('ask (and (not noninteractive)
+               (lamp--source-root)
+               (y-or-n-p "The lamp-module is not built.  Compile it now? ")))
+    (_ nil)))
+
+(defun lamp--load-module ()
+  "Load lamp-module if needed; return non-nil when it is usable."
+  (or (fboundp 'lamp-module--open)
+      (and (not lamp--module-failure)
+           (condition-case err
+               (progn
+                 (unless module-file-suffix
+                   (error "This Emacs was built without dynamic module support"))
+                 (let ((file (cl-find-if #'file-exists-p (lamp--module-candidates))))
+                   (when (and (not file) (lamp--compile-module-p))
+                     (lamp-module-compile)
+                     (setq file (cl-find-if #'file-exists-p (lamp--module-candidates))))
+                   (unless file
+                     (error "No lamp-module file (looked for %s)"
+                            (string-join (lamp--module-candidates) ", ")))
+                   (module-load file))
+                 (unless (fboundp 'lamp-module--open)
+                   (error "The lamp-module file loaded but defined nothing"))
+                 t)
+             (error
+              (setq lamp--module-failure (error-message-string err))
+              (lamp--log "lamp-module unavailable: %s" lamp--module-failure)
+              nil)))))
+
+(defun lamp--choose-transport ()
+  "Return the transport to use for a new connection."
+  (pcase lamp-transport
+    ('elisp 'elisp)
+    ('module (if (lamp--load-module)
+                 'module
+               (signal 'lamp-error
+                       (list nil (format "lamp-module unavailable: %s" lamp--module-failure)
+                             `((reason . no-module) (detail . ,lamp--module-failure))))))
+    (_ (if (lamp--load-module) 'module 'elisp))))
 
 (provide 'lamp-base)
 ;;; lamp-base.el ends here

@@ -1,7 +1,7 @@
 ;;; lamp-connection.el --- lamp.el's connection: connecting, dispatch, failure  -*- lexical-binding: t; -*-
 ;; SPDX-License-Identifier: GPL-3.0-or-later
-;; lamp-connection.el: opens (and auto-starts) the connection to lamp, dispatches what arrives
-;; to the waiting calls' callbacks, and fails or resends the calls when the connection ends.
+;; lamp-connection.el: the server (socket path, auto-start), the current connection to it,
+;; dispatching what arrives to the waiting calls, and failing or resending them when it ends.
 
 ;; Copyright (C) 2025 The wisp + lamp authors
 
@@ -29,12 +29,118 @@
 (require 'lamp-base)
 (require 'lamp-transport)
 
+;;;; State
+
+(defvar lamp--connection nil
+  "The current `lamp--conn', or nil.")
+
+(defvar lamp--last-id 0
+  "The id of the latest request (ids are unique for the session).")
+
+(defvar lamp--server-process nil
+  "The lamp server this Emacs started, if any.")
+
+;;;; Socket and server
+
+(defun lamp-socket-path ()
+  "Return the socket path: `lamp-socket', $LAMP_UDS, or the default."
+  (expand-file-name
+   (or lamp-socket
+       (let ((uds (getenv "LAMP_UDS")))
+         (and uds (not (string-empty-p uds)) uds))
+       (let ((runtime (getenv "XDG_RUNTIME_DIR")))
+         (and runtime (not (string-empty-p runtime))
+              (expand-file-name "lamp/lamp.sock" runtime)))
+       (format "/tmp/lamp-%d/lamp.sock" (user-uid)))))
+
+(defvar lamp-server-environment-functions nil
+  "Functions giving extra environment entries to a server lamp.el starts.
+Each is called with no argument and returns a list of \"NAME=VALUE\"
+strings, such as an API key from auth-source.  They reach the server's
+environment only, never its command line.")
+
+(defun lamp--server-executable ()
+  "Return the lamp executable to start, or nil when there is none."
+  (let ((program (expand-file-name lamp-server-program)))
+    (cond ((and (file-name-directory lamp-server-program)
+                (file-executable-p program))
+           program)
+          ((file-name-directory lamp-server-program) nil)
+          ((executable-find lamp-server-program))
+          ;; The source tree's build, or `make install''s PREFIX/bin beside
+          ;; PREFIX/share/emacs/site-lisp/wisp (a bin directory not on PATH).
+          (t (cl-find-if #'file-executable-p
+                         (mapcar (lambda (relative) (expand-file-name relative lamp--directory))
+                                 '("../build/server/lamp" "../../../../bin/lamp")))))))
+
+(defun lamp--start-server (socket)
+  "Start a lamp server on SOCKET and return its process."
+  (let ((program (lamp--server-executable)))
+    (unless program
+      (lamp--connection-error `((reason . no-program) (socket . ,socket)
+                                (program . ,lamp-server-program))
+                              "No lamp server at %s, and `lamp-server-program' (%s) was not found"
+                              socket lamp-server-program))
+    (let ((buffer (get-buffer-create "*lamp-server*"))
+          (default-directory temporary-file-directory))
+      (with-current-buffer buffer
+        (goto-char (point-max))
+        (insert (format "\n--- %s: %s serve --socket %s\n"
+                        (format-time-string "%F %T") program socket)))
+      (lamp--log "starting %s on %s" program socket)
+      (setq lamp--server-process
+            (let ((process-environment (append (lamp--server-environment) process-environment)))
+              (make-process :name "lamp-server"
+                            :buffer buffer
+                            :command `(,program "serve" "--socket" ,socket
+                                                ,@lamp-server-arguments)
+                            :connection-type 'pipe
+                            :noquery t))))))
+
+(defun lamp--server-environment ()
+  "Collect the entries `lamp-server-environment-functions' return."
+  (cl-loop for fn in lamp-server-environment-functions
+           when (functionp fn) append (funcall fn)))
+
+(defun lamp--server-output-tail ()
+  "Return the last lines the latest started server printed.
+The status line Emacs adds when the process ends is left out."
+  (let ((buffer (get-buffer "*lamp-server*")))
+    (if (not (buffer-live-p buffer))
+        ""
+      (with-current-buffer buffer
+        (save-excursion
+          (goto-char (point-max))
+          (let* ((start (max (if (re-search-backward "^--- " nil t) (line-beginning-position 2) (point-min))
+                             (- (point-max) 500)))
+                 (lines (split-string (buffer-substring-no-properties start (point-max)) "\n" t)))
+            (string-join (cl-remove-if (lambda (line) (string-prefix-p "Process lamp-server" line))
+                                       lines)
+                         "\n")))))))
+
+(defun lamp--stop-server-process ()
+  "Ask the server this Emacs started to exit, and wait a little for it."
+  (let ((process lamp--server-process))
+    (setq lamp--server-process nil)
+    (when (process-live-p process)
+      (signal-process process 'TERM)
+      (with-timeout (5 (delete-process process))
+        (while (process-live-p process)
+          (accept-process-output process 0.05))))))
+
+(defun lamp--kill-emacs ()
+  "Let an automatically started server finish cleanly when Emacs exits."
+  (when (process-live-p lamp--server-process)
+    (signal-process lamp--server-process 'TERM)))
+
+(add-hook 'kill-emacs-hook #'lamp--kill-emacs)
+
 ;;;; Connecting
 
 (defun lamp--try-open (transport socket)
   "Return a connection to SOCKET over TRANSPORT, or the error when none answers."
   (condition-case err
-      (lamp--open transport socket)
+      (lamp--open transport socket #'lamp--receive #'lamp--connection-lost)
     (lamp-connection-error err)))
 
 (defun lamp--connect ()
@@ -80,7 +186,7 @@ Signal a `lamp-connection-error' whose data names the reason (see
   (let ((conn lamp--connection))
     (when (and conn (not (lamp--live-p conn)))
       ;; Deliver what arrived before the end, then fail what is left.
-      (when (eq (lamp--conn-transport conn) 'module) (lamp--module-receive conn))
+      (lamp--transport-catch-up conn)
       (lamp--connection-lost conn (or (lamp--conn-dead conn) "connection ended"))
       (setq conn nil))
     (or conn (setq lamp--connection (lamp--connect)))))
@@ -99,7 +205,7 @@ connection, unless NO-RESEND is non-nil."
     (setf (lamp--conn-dead conn) reason)
     (when (eq lamp--connection conn) (setq lamp--connection nil))
     (lamp--log "connection to %s ended: %s" (lamp--conn-socket conn) reason)
-    (lamp--close-transport conn)
+    (lamp--transport-close conn)
     (let (calls)
       (maphash (lambda (_id call) (push call calls)) (lamp--conn-pending conn))
       (clrhash (lamp--conn-pending conn))
@@ -124,16 +230,17 @@ connection, unless NO-RESEND is non-nil."
     (condition-case err
         (let ((conn (lamp--ensure-connection)))
           (puthash (lamp--call-id call) call (lamp--conn-pending conn))
-          (lamp--send-call conn (lamp--call-id call) (lamp--call-method call)
+          (lamp--transport-send-call conn (lamp--call-id call) (lamp--call-method call)
                            (lamp--call-params-json call)))
       (lamp-connection-error (lamp--finish call nil err)))))
 
 ;;;; Dispatch
 
-(defun lamp--enqueue (conn items)
-  "Queue the item vector ITEMS on CONN."
+(defun lamp--receive (conn items)
+  "Queue the item vector ITEMS that arrived on CONN, and dispatch what is queued."
   (setf (lamp--conn-heard conn) t
-        (lamp--conn-inbox conn) (nconc (lamp--conn-inbox conn) (list items))))
+        (lamp--conn-inbox conn) (nconc (lamp--conn-inbox conn) (list items)))
+  (lamp--dispatch-inbox conn))
 
 (defun lamp--dispatch-inbox (conn)
   "Dispatch CONN's received items in order.
@@ -196,7 +303,7 @@ where this one is, so the order holds."
              ;; lamp makes no requests to clients today; answer as the spec wants.
              (progn
                (lamp--log "server request %s answered with -32601" method)
-               (lamp--send conn (json-serialize
+               (lamp--transport-send conn (json-serialize
                                  (list :jsonrpc "2.0" :id (alist-get 'id message)
                                        :error (list :code -32601 :message "Method not found")))))
            (lamp--log (if (lamp--object-p message)

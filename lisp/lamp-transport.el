@@ -1,7 +1,7 @@
-;;; lamp-transport.el --- Servers, the module, and the two transports  -*- lexical-binding: t; -*-
+;;; lamp-transport.el --- lamp.el's connection record and its two transports  -*- lexical-binding: t; -*-
 ;; SPDX-License-Identifier: GPL-3.0-or-later
-;; lamp-transport.el: finding or starting the lamp server, loading (or building) lamp-module,
-;; and the module and pure-elisp transports behind one connection record.
+;; lamp-transport.el: one connection abstraction, `lamp--conn', with one implementation per
+;; transport (lamp-module, or a network process) behind generic functions, and JSON decoding.
 
 ;; Copyright (C) 2025 The wisp + lamp authors
 
@@ -20,13 +20,25 @@
 
 ;;; Commentary:
 
-;; Part of lamp.el; see its commentary for the API.
+;; Part of lamp.el; see its commentary for the API.  This file knows
+;; nothing of requests: a connection hands what it receives to its
+;; RECEIVER and reports its end to ON-END, both given by the caller
+;; (lamp-connection.el), so the files load in one direction.
+;;
+;; Both transports turn what they receive into vectors of items, three
+;; slots each, handed to RECEIVER in order:
+;;   result ID VALUE | error ID ERROR-OBJECT | notification METHOD PARAMS
+;;   message VALUE nil   anything else (requests from the server, odd shapes)
+;;   text JSON nil       lamp-module with `lamp--module-text-frames' (Emacs parses)
+;;   problem TEXT nil    input that was dropped
+;; lamp-module classifies on its I/O thread; the `elisp' transport uses
+;; `lamp--classify'.
 
 ;;; Code:
 
 (require 'cl-lib)
+(require 'subr-x)
 (require 'lamp-base)
-(require 'lamp-module-loader)
 
 (declare-function lamp-module--open "lamp-module")
 (declare-function lamp-module--send "lamp-module")
@@ -34,118 +46,94 @@
 (declare-function lamp-module--drain "lamp-module")
 (declare-function lamp-module--close "lamp-module")
 (declare-function lamp-module--live-p "lamp-module")
-(declare-function lamp-module--stats "lamp-module")
-(declare-function lamp--connection-lost "lamp-connection")
-(declare-function lamp--dispatch-inbox "lamp-connection")
-(declare-function lamp--enqueue "lamp-connection")
 
-;;;; Socket and server
+;;;; The connection record
 
-(defun lamp-socket-path ()
-  "Return the socket path: `lamp-socket', $LAMP_UDS, or the default."
-  (expand-file-name
-   (or lamp-socket
-       (let ((uds (getenv "LAMP_UDS")))
-         (and uds (not (string-empty-p uds)) uds))
-       (let ((runtime (getenv "XDG_RUNTIME_DIR")))
-         (and runtime (not (string-empty-p runtime))
-              (expand-file-name "lamp/lamp.sock" runtime)))
-       (format "/tmp/lamp-%d/lamp.sock" (user-uid)))))
+(cl-defstruct (lamp--conn (:constructor nil)
+                          (:copier nil))
+  "One connection to lamp; its transport is its type."
+  socket                               ; path
+  process                              ; wake-up pipe (module) or network process
+  receiver                             ; (CONN ITEMS) for each item vector that arrives
+  on-end                               ; (CONN REASON) once, when the connection ends
+  (pending (make-hash-table :test 'eql)) ; id → `lamp--call'
+  inbox                                ; item vectors not yet dispatched
+  (batch [])                           ; the item vector being dispatched
+  (position 0)                         ; index of its next item
+  heard                                ; non-nil once anything arrived from the server
+  dead)                                ; why it ended, once it has
 
-(defvar lamp-server-environment-functions nil
-  "Functions giving extra environment entries to a server lamp.el starts.
-Each is called with no argument and returns a list of \"NAME=VALUE\"
-strings, such as an API key from auth-source.  They reach the server's
-environment only, never its command line.")
+(cl-defstruct (lamp--module-conn (:include lamp--conn)
+                                 (:constructor lamp--module-conn-create)
+                                 (:copier nil))
+  "A connection through lamp-module: its I/O thread reads and parses."
+  handle                               ; lamp-module handle
+  stash)                               ; a partly converted message
 
-(defun lamp--server-executable ()
-  "Return the lamp executable to start, or nil when there is none."
-  (let ((program (expand-file-name lamp-server-program)))
-    (cond ((and (file-name-directory lamp-server-program)
-                (file-executable-p program))
-           program)
-          ((file-name-directory lamp-server-program) nil)
-          ((executable-find lamp-server-program))
-          ;; The source tree's build, or `make install''s PREFIX/bin beside
-          ;; PREFIX/share/emacs/site-lisp/wisp (a bin directory not on PATH).
-          (t (cl-find-if #'file-executable-p
-                         (mapcar (lambda (relative) (expand-file-name relative lamp--directory))
-                                 '("../build/server/lamp" "../../../../bin/lamp")))))))
+(cl-defstruct (lamp--elisp-conn (:include lamp--conn)
+                                (:constructor lamp--elisp-conn-create)
+                                (:copier nil))
+  "A connection through a network process; Emacs reads and parses.")
 
-(defun lamp--start-server (socket)
-  "Start a lamp server on SOCKET and return its process."
-  (let ((program (lamp--server-executable)))
-    (unless program
-      (lamp--connection-error `((reason . no-program) (socket . ,socket)
-                                (program . ,lamp-server-program))
-                              "No lamp server at %s, and `lamp-server-program' (%s) was not found"
-                              socket lamp-server-program))
-    (let ((buffer (get-buffer-create "*lamp-server*"))
-          (default-directory temporary-file-directory))
-      (with-current-buffer buffer
-        (goto-char (point-max))
-        (insert (format "\n--- %s: %s serve --socket %s\n"
-                        (format-time-string "%F %T") program socket)))
-      (lamp--log "starting %s on %s" program socket)
-      (setq lamp--server-process
-            (let ((process-environment (append (lamp--server-environment) process-environment)))
-              (make-process :name "lamp-server"
-                            :buffer buffer
-                            :command `(,program "serve" "--socket" ,socket
-                                                ,@lamp-server-arguments)
-                            :connection-type 'pipe
-                            :noquery t))))))
+(cl-defstruct (lamp--call (:constructor lamp--call-create)
+                          (:copier nil))
+  "A request waiting for its reply."
+  id method params-json on-result on-error on-notification abandoned resent)
 
-(defun lamp--server-environment ()
-  "Collect the entries `lamp-server-environment-functions' return."
-  (cl-loop for fn in lamp-server-environment-functions
-           when (functionp fn) append (funcall fn)))
+(cl-defgeneric lamp--conn-transport (conn)
+  "The transport of CONN: `module' or `elisp'.")
 
-(defun lamp--server-output-tail ()
-  "Return the last lines the latest started server printed.
-The status line Emacs adds when the process ends is left out."
-  (let ((buffer (get-buffer "*lamp-server*")))
-    (if (not (buffer-live-p buffer))
-        ""
-      (with-current-buffer buffer
-        (save-excursion
-          (goto-char (point-max))
-          (let* ((start (max (if (re-search-backward "^--- " nil t) (line-beginning-position 2) (point-min))
-                             (- (point-max) 500)))
-                 (lines (split-string (buffer-substring-no-properties start (point-max)) "\n" t)))
-            (string-join (cl-remove-if (lambda (line) (string-prefix-p "Process lamp-server" line))
-                                       lines)
-                         "\n")))))))
+(cl-defgeneric lamp--transport-connect (conn)
+  "Connect CONN to its socket; signal a `lamp-connection-error' on failure.")
 
-(defun lamp--stop-server-process ()
-  "Ask the server this Emacs started to exit, and wait a little for it."
-  (let ((process lamp--server-process))
-    (setq lamp--server-process nil)
-    (when (process-live-p process)
-      (signal-process process 'TERM)
-      (with-timeout (5 (delete-process process))
-        (while (process-live-p process)
-          (accept-process-output process 0.05))))))
+(cl-defgeneric lamp--transport-live-p (conn)
+  "Return non-nil while the transport of CONN can carry messages.")
 
-(defun lamp--kill-emacs ()
-  "Let an automatically started server finish cleanly when Emacs exits."
-  (when (process-live-p lamp--server-process)
-    (signal-process lamp--server-process 'TERM)))
+(cl-defgeneric lamp--transport-send (conn text)
+  "Send the JSON TEXT of one message on CONN.")
 
-(add-hook 'kill-emacs-hook #'lamp--kill-emacs)
+(cl-defgeneric lamp--transport-send-call (conn id method params-json)
+  "Send on CONN the request ID (a notification when nil) for METHOD.
+PARAMS-JSON is the params' JSON text, nil standing for {}."
+  (lamp--transport-send conn (concat "{\"jsonrpc\":\"2.0\","
+                                     (if id (format "\"id\":%d," id) "")
+                                     "\"method\":" (json-serialize method)
+                                     ",\"params\":" (or params-json "{}") "}")))
 
-;;;; Transports
-;;
-;; Both transports turn what they receive into vectors of items, three slots each,
-;; dispatched in order by `lamp--dispatch-inbox':
-;;   result ID VALUE | error ID ERROR-OBJECT | notification METHOD PARAMS
-;;   message VALUE nil   anything else (requests from the server, odd shapes)
-;;   text JSON nil       lamp-module with `lamp--module-text-frames' (Emacs parses)
-;;   problem TEXT nil    input that was dropped
-;; lamp-module classifies on its I/O thread; the `elisp' transport uses `lamp--classify'.
+(cl-defgeneric lamp--transport-catch-up (_conn)
+  "Hand what CONN has received but not yet delivered to its receiver."
+  nil)
 
-(defun lamp--module-open (conn)
-  "Open CONN through lamp-module."
+(cl-defgeneric lamp--transport-close (conn)
+  "Release the process and buffer of CONN."
+  (let ((process (lamp--conn-process conn)))
+    (when (processp process)
+      (let ((buffer (process-buffer process)))
+        (set-process-sentinel process #'ignore)
+        (delete-process process)
+        (when (buffer-live-p buffer) (kill-buffer buffer))))))
+
+(defun lamp--open (transport socket receiver on-end)
+  "Return a new connection to SOCKET over TRANSPORT (`module' or `elisp').
+RECEIVER and ON-END are as in `lamp--conn'."
+  (let ((conn (if (eq transport 'module)
+                  (lamp--module-conn-create :socket socket :receiver receiver :on-end on-end)
+                (lamp--elisp-conn-create :socket socket :receiver receiver :on-end on-end))))
+    (lamp--transport-connect conn)
+    conn))
+
+(defun lamp--live-p (conn)
+  "Return non-nil when CONN can still carry requests."
+  (and conn (not (lamp--conn-dead conn)) (lamp--transport-live-p conn)))
+
+;;;; The module transport
+
+(cl-defmethod lamp--conn-transport ((_conn lamp--module-conn))
+  "A module connection's transport: `module'."
+  'module)
+
+(cl-defmethod lamp--transport-connect ((conn lamp--module-conn))
+  "Open CONN through lamp-module, woken up by a pipe process."
   (let ((pipe (make-pipe-process :name "lamp-module"
                                  :buffer nil
                                  :coding 'binary
@@ -153,16 +141,43 @@ The status line Emacs adds when the process ends is left out."
                                  :filter (lambda (_process _output) (lamp--module-receive conn))
                                  :sentinel #'ignore)))
     (condition-case err
-        (setf (lamp--conn-handle conn)
+        (setf (lamp--module-conn-handle conn)
               (lamp-module--open (lamp--conn-socket conn) pipe lamp-max-message-bytes
                                  lamp--module-text-frames))
       (error (delete-process pipe)
              (signal (car err) (cdr err))))
     (setf (lamp--conn-process conn) pipe)))
 
+(cl-defmethod lamp--transport-live-p ((conn lamp--module-conn))
+  "Whether CONN's module handle is still open."
+  (let ((handle (lamp--module-conn-handle conn)))
+    (and handle (lamp-module--live-p handle))))
+
+(cl-defmethod lamp--transport-send ((conn lamp--module-conn) text)
+  "Queue TEXT on CONN's I/O thread.
+A nil return means the connection has ended; the drain reports it."
+  (lamp-module--send (lamp--module-conn-handle conn) text))
+
+(cl-defmethod lamp--transport-send-call ((conn lamp--module-conn) id method params-json)
+  "Let lamp-module frame request ID for METHOD with PARAMS-JSON on CONN."
+  (lamp-module--call (lamp--module-conn-handle conn) id method params-json))
+
+(cl-defmethod lamp--transport-catch-up ((conn lamp--module-conn))
+  "Deliver what lamp-module has received for CONN."
+  (lamp--module-receive conn))
+
+(cl-defmethod lamp--transport-close ((conn lamp--module-conn))
+  "Close CONN's module handle, then its wake-up pipe."
+  (let ((handle (lamp--module-conn-handle conn)))
+    (setf (lamp--module-conn-handle conn) nil
+          (lamp--module-conn-stash conn) nil)
+    (lamp--defer-gc nil)
+    (when handle (lamp-module--close handle)))
+  (cl-call-next-method))
+
 (defun lamp--module-receive (conn)
-  "Take what lamp-module received for CONN and dispatch it."
-  (let ((handle (lamp--conn-handle conn)))
+  "Take what lamp-module received for CONN and hand it to CONN's receiver."
+  (let ((handle (lamp--module-conn-handle conn)))
     (when (and handle (not (lamp--conn-dead conn)))
       ;; No collection inside a slice either; a `let' would not do, as the collection
       ;; would come as soon as it unwinds, before a conversion in progress raises it again.
@@ -170,15 +185,13 @@ The status line Emacs adds when the process ends is left out."
       (pcase-let ((`(,items ,stash ,closed)
                    (let (drained)
                      (unwind-protect
-                         (setq drained (lamp-module--drain handle (lamp--conn-stash conn)
+                         (setq drained (lamp-module--drain handle (lamp--module-conn-stash conn)
                                                            lamp-module-slice-ms))
                        ;; Keep collections off while a conversion is in progress.
                        (lamp--defer-gc (nth 1 drained))))))
-        (setf (lamp--conn-stash conn) stash)
-        (when items
-          (lamp--enqueue conn items)
-          (lamp--dispatch-inbox conn))
-        (when closed (lamp--connection-lost conn closed))))))
+        (setf (lamp--module-conn-stash conn) stash)
+        (when items (funcall (lamp--conn-receiver conn) conn items))
+        (when closed (funcall (lamp--conn-on-end conn) conn closed))))))
 
 (defun lamp--defer-gc (on)
   "Keep `gc-cons-threshold' raised while ON (a conversion is in progress).
@@ -193,6 +206,47 @@ See `lamp-module-gc-cons-threshold'."
     (when (eql gc-cons-threshold lamp-module-gc-cons-threshold)
       (setq gc-cons-threshold lamp--saved-gc-cons-threshold))
     (setq lamp--saved-gc-cons-threshold nil))))
+
+
+;;;; The elisp transport
+
+(cl-defmethod lamp--conn-transport ((_conn lamp--elisp-conn))
+  "A network process connection's transport: `elisp'."
+  'elisp)
+
+(cl-defmethod lamp--transport-connect ((conn lamp--elisp-conn))
+  "Open CONN with a network process."
+  (let* ((buffer (generate-new-buffer " *lamp-input*"))
+         (process
+          (condition-case err
+              (make-network-process :name "lamp"
+                                    :family 'local
+                                    :service (lamp--conn-socket conn)
+                                    :buffer buffer
+                                    :coding 'utf-8-unix
+                                    :noquery t
+                                    :filter #'lamp--elisp-filter
+                                    :sentinel #'lamp--elisp-sentinel)
+            (error (kill-buffer buffer)
+                   (lamp--connection-error `((reason . no-server)
+                                             (socket . ,(lamp--conn-socket conn))
+                                             (detail . ,(error-message-string err)))
+                                           "Cannot connect to %s: %s"
+                                           (lamp--conn-socket conn)
+                                           (error-message-string err))))))
+    (with-current-buffer buffer (buffer-disable-undo))
+    (process-put process 'lamp-conn conn)
+    (setf (lamp--conn-process conn) process)))
+
+(cl-defmethod lamp--transport-live-p ((conn lamp--elisp-conn))
+  "Whether CONN's network process is running."
+  (process-live-p (lamp--conn-process conn)))
+
+(cl-defmethod lamp--transport-send ((conn lamp--elisp-conn) text)
+  "Write TEXT and a newline to CONN's network process."
+  (condition-case err
+      (process-send-string (lamp--conn-process conn) (concat text "\n"))
+    (error (funcall (lamp--conn-on-end conn) conn (error-message-string err)))))
 
 (defun lamp--parse (text)
   "Parse the JSON TEXT of one message; log and return nil when malformed."
@@ -224,30 +278,6 @@ See `lamp-module-gc-cons-threshold'."
 
 (defvar-local lamp--skipping nil
   "Non-nil while the rest of an oversized line is being discarded.")
-
-(defun lamp--elisp-open (conn)
-  "Open CONN with a network process."
-  (let* ((buffer (generate-new-buffer " *lamp-input*"))
-         (process
-          (condition-case err
-              (make-network-process :name "lamp"
-                                    :family 'local
-                                    :service (lamp--conn-socket conn)
-                                    :buffer buffer
-                                    :coding 'utf-8-unix
-                                    :noquery t
-                                    :filter #'lamp--elisp-filter
-                                    :sentinel #'lamp--elisp-sentinel)
-            (error (kill-buffer buffer)
-                   (lamp--connection-error `((reason . no-server)
-                                             (socket . ,(lamp--conn-socket conn))
-                                             (detail . ,(error-message-string err)))
-                                           "Cannot connect to %s: %s"
-                                           (lamp--conn-socket conn)
-                                           (error-message-string err))))))
-    (with-current-buffer buffer (buffer-disable-undo))
-    (process-put process 'lamp-conn conn)
-    (setf (lamp--conn-process conn) process)))
 
 (defun lamp--elisp-filter (process output)
   "Split OUTPUT from PROCESS into messages and dispatch them."
@@ -287,64 +317,14 @@ See `lamp-module-gc-cons-threshold'."
           (aset vector i (pop items))
           (aset vector (+ i 1) (pop items))
           (aset vector (+ i 2) (pop items)))
-        (lamp--enqueue conn vector))
-      (lamp--dispatch-inbox conn))))
+        (funcall (lamp--conn-receiver conn) conn vector)))))
 
 (defun lamp--elisp-sentinel (process event)
   "Report the end of PROCESS (described by EVENT) to its connection."
   (unless (process-live-p process)
     (let ((conn (process-get process 'lamp-conn)))
       (when conn
-        (lamp--connection-lost conn (format "lamp connection %s" (string-trim event)))))))
-
-(defun lamp--open (transport socket)
-  "Return a new connection to SOCKET over TRANSPORT."
-  (let ((conn (lamp--conn-create :transport transport :socket socket)))
-    (pcase transport
-      ('module (lamp--module-open conn))
-      (_ (lamp--elisp-open conn)))
-    conn))
-
-(defun lamp--close-transport (conn)
-  "Release the process, buffer and module handle of CONN."
-  (let ((process (lamp--conn-process conn))
-        (handle (lamp--conn-handle conn)))
-    (setf (lamp--conn-handle conn) nil
-          (lamp--conn-stash conn) nil)
-    (lamp--defer-gc nil)
-    (when handle (lamp-module--close handle))
-    (when (processp process)
-      (let ((buffer (process-buffer process)))
-        (set-process-sentinel process #'ignore)
-        (delete-process process)
-        (when (buffer-live-p buffer) (kill-buffer buffer))))))
-
-(defun lamp--live-p (conn)
-  "Return non-nil when CONN can still carry requests."
-  (and conn
-       (not (lamp--conn-dead conn))
-       (if (eq (lamp--conn-transport conn) 'module)
-           (and (lamp--conn-handle conn) (lamp-module--live-p (lamp--conn-handle conn)))
-         (process-live-p (lamp--conn-process conn)))))
-
-(defun lamp--send (conn text)
-  "Send the JSON TEXT of one message on CONN."
-  (if (eq (lamp--conn-transport conn) 'module)
-      ;; A nil return means the connection has ended; the drain reports it.
-      (lamp-module--send (lamp--conn-handle conn) text)
-    (condition-case err
-        (process-send-string (lamp--conn-process conn) (concat text "\n"))
-      (error (lamp--connection-lost conn (error-message-string err))))))
-
-(defun lamp--send-call (conn id method params-json)
-  "Send on CONN the request ID (a notification when nil) for METHOD.
-PARAMS-JSON is the params' JSON text, nil standing for {}."
-  (if (eq (lamp--conn-transport conn) 'module)
-      (lamp-module--call (lamp--conn-handle conn) id method params-json)
-    (lamp--send conn (concat "{\"jsonrpc\":\"2.0\","
-                             (if id (format "\"id\":%d," id) "")
-                             "\"method\":" (json-serialize method)
-                             ",\"params\":" (or params-json "{}") "}"))))
+        (funcall (lamp--conn-on-end conn) conn (format "lamp connection %s" (string-trim event)))))))
 
 (provide 'lamp-transport)
 ;;; lamp-transport.el ends here

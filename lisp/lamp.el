@@ -128,7 +128,7 @@ server) first when needed."
                                      :on-result on-result :on-error on-error
                                      :on-notification on-notification)
                (lamp--conn-pending conn))
-      (lamp--send-call conn id method params-json))
+      (lamp--transport-send-call conn id method params-json))
     id))
 
 (defun lamp--abandon (conn id)
@@ -138,7 +138,7 @@ server) first when needed."
       ;; Keep the entry so that the late reply is recognised and dropped quietly.
       (setf (lamp--call-abandoned call) t)
       (when (lamp--live-p conn)
-        (lamp--send-call conn nil "$/cancelRequest" (json-serialize (list :id id)))))))
+        (lamp--transport-send-call conn nil "$/cancelRequest" (json-serialize (list :id id)))))))
 
 ;;;###autoload
 (defun lamp-request-sync (method params &optional timeout)
@@ -184,7 +184,7 @@ Its ON-ERROR callback then receives a `lamp-rpc-error' with code
   (let* ((conn lamp--connection)
          (call (and conn (gethash id (lamp--conn-pending conn)))))
     (when (and call (not (lamp--call-abandoned call)) (lamp--live-p conn))
-      (lamp--send-call conn nil "$/cancelRequest" (json-serialize (list :id id)))
+      (lamp--transport-send-call conn nil "$/cancelRequest" (json-serialize (list :id id)))
       t)))
 
 ;;;###autoload
@@ -192,7 +192,7 @@ Its ON-ERROR callback then receives a `lamp-rpc-error' with code
   "Send the notification METHOD with PARAMS to lamp (no reply comes).
 PARAMS is encoded as for `lamp-request'."
   (let ((params-json (and params (json-serialize params))))
-    (lamp--send-call (lamp--ensure-connection) nil (lamp--method-name method) params-json))
+    (lamp--transport-send-call (lamp--ensure-connection) nil (lamp--method-name method) params-json))
   nil)
 
 ;;;###autoload

@@ -39,12 +39,12 @@
 (require 'subr-x)
 
 (declare-function evil-define-key* "evil-core")
-(declare-function wisp-apply-comment "wisp")
 
 (defvar-local wisp--source nil "The buffer the diff in this buffer applies to.")
 (defvar-local wisp--source-tick nil "SOURCE's `buffer-chars-modified-tick' the diff is based on.")
 (defvar-local wisp--shifts nil "Applied hunks as (OLD-START . LINE-DELTA), for later hunks.")
-(defvar-local wisp--origin nil "The request (plist) this diff answers, for re-running.")
+(defvar-local wisp--origin nil
+  "The request (plist) this diff answers; its :rerun function asks again.")
 
 (defvar wisp-diff-mode-map
   (let ((map (make-sparse-keymap)))
@@ -286,12 +286,9 @@ The text must match exactly there, or once elsewhere when the buffer changed."
   "Run the request of this diff again on the source buffer's current text."
   (interactive)
   (wisp--check-source)
-  (let ((origin wisp--origin) (source wisp--source))
+  (let ((rerun (plist-get wisp--origin :rerun)) (source wisp--source))
     (wisp-diff-quit)
-    (with-current-buffer source
-      (wisp-apply-comment (plist-get origin :start)
-                          (min (plist-get origin :end) (1+ (buffer-size)))
-                          (plist-get origin :instruction)))))
+    (with-current-buffer source (funcall rerun))))
 
 (defun wisp-diff-quit ()
   "Close the diff; hunks not applied are dropped."

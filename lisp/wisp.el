@@ -259,7 +259,10 @@ With a prefix argument, read an extra INSTRUCTION.  The diff opens in a
          (source (current-buffer))
          (tick (buffer-chars-modified-tick))
          (params (wisp--params start end instruction))
-         (request (list :start start :end end :instruction instruction :tick tick))
+         (request (list :tick tick
+                        ;; `r' in the review: the same comment and instruction, current text.
+                        :rerun (lambda ()
+                                 (wisp-apply-comment start (min end (1+ (buffer-size))) instruction))))
          id)
     (setq id (condition-case err
                  (funcall (plist-get transport :request)

@@ -1,7 +1,7 @@
 ;;; lamp-lint.el --- Byte-compile and checkdoc lisp/*.el, failing on any warning  -*- lexical-binding: t; -*-
 ;; SPDX-License-Identifier: GPL-3.0-or-later
 ;; lamp-lint.el: the lint gate for the Emacs Lisp sources (zero byte-compiler warnings, zero
-;; checkdoc complaints).
+;; checkdoc complaints, no `require' or `declare-function' cycle between the files).
 
 ;;; Commentary:
 
@@ -11,6 +11,7 @@
 ;;; Code:
 
 (require 'bytecomp)
+(require 'cl-lib)
 (require 'checkdoc)
 
 (defun lamp-lint--byte-compile (file out-dir)
@@ -41,6 +42,36 @@
           (setq count (1+ count)))))
     count))
 
+(defun lamp-lint--dependencies (file features)
+  "The FEATURES that FILE requires or declares functions from."
+  (let (deps)
+    (with-temp-buffer
+      (insert-file-contents file)
+      (goto-char (point-min))
+      (while (re-search-forward
+              "^(\\(?:require '\\([-a-z]+\\)\\|declare-function [^ ]+ \"\\([-a-z]+\\)\"\\)" nil t)
+        (let ((feature (intern (or (match-string 1) (match-string 2)))))
+          (when (memq feature features) (cl-pushnew feature deps)))))
+    deps))
+
+(defun lamp-lint--cycles (files)
+  "Report each `require'/`declare-function' cycle among FILES; return their number."
+  (let* ((features (mapcar (lambda (f) (intern (file-name-base f))) files))
+         (graph (cl-mapcar (lambda (file feature) (cons feature (lamp-lint--dependencies file features)))
+                           files features))
+         (done nil)
+         (count 0))
+    (cl-labels ((visit (feature path)
+                  (cond ((memq feature path)
+                         (message "cycle: %s" (mapconcat #'symbol-name
+                                                         (reverse (cons feature path)) " -> "))
+                         (cl-incf count))
+                        ((not (memq feature done))
+                         (dolist (dep (alist-get feature graph)) (visit dep (cons feature path)))
+                         (push feature done)))))
+      (dolist (feature features) (visit feature nil)))
+    count))
+
 (defun lamp-lint-batch ()
   "Lint every lisp/*.el file and exit with status 1 on any problem."
   (let* ((lisp-dir (expand-file-name "lisp"))
@@ -48,6 +79,7 @@
          (files (directory-files lisp-dir t "\\`[^.#].*\\.el\\'"))
          (problems 0))
     (add-to-list 'load-path lisp-dir)
+    (setq problems (lamp-lint--cycles files))
     (unwind-protect
         (dolist (file files)
           (setq problems (+ problems

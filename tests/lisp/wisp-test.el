@@ -121,6 +121,8 @@
     (call-interactively #'wisp-apply-comment)
     (should wisp--request)
     (should (wisp-test--wait (lambda () (equal wisp--stage "upstream"))))
+    ;; The upstream call has reached the fake model (lamp may still be connecting to it).
+    (should (wisp-test--wait (lambda () (alist-get 'requests (wisp-test--control "log")))))
     (wisp-cancel)
     (should-not wisp--request)
     (should (wisp-test--wait

@@ -104,8 +104,10 @@ Notifications (ON-NOTIFICATION) are recorded as they pass."
           (wisp-test--control "default" '((delay_ms . 20000)))
           (revert-buffer t t)
           (wisp-test--goto "# TODO")
-          (wisp-test--type "C-c w")
-          (should (wisp-test--wait (lambda () (equal wisp--stage "upstream"))))
+          (let ((before (length (alist-get 'requests (wisp-test--control "log")))))
+            (wisp-test--type "C-c w")
+            (should (wisp-test--wait
+                     (lambda () (> (length (alist-get 'requests (wisp-test--control "log"))) before)))))
           (wisp-test--type "M-x wisp-cancel RET")
           (should-not wisp--request)
           (should (wisp-test--wait
