@@ -59,7 +59,7 @@ bench-load: build
 clean:
 	rm -rf $(BUILD)
 
-# Fuzzing, sanitizers (issue 8). Separate build dirs; see docs/reliability.md.
+# Fuzzing and sanitizers. Separate build dirs; see docs/reliability.md.
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 # clang 16+ (Debian 12: apt-get install clang-16 libclang-rt-16-dev): clang 14 cannot compile

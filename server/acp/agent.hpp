@@ -1,22 +1,87 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Agent: lamp as an Agent Client Protocol agent on its own socket (acp.el, agent-shell via
-// `nc -U SOCKET`): registers the ACP methods and owns the sessions (docs/acp.md).
+// `nc -U SOCKET`): the ACP methods, and the sessions they create (docs/acp.md).
 #pragma once
 
-#include "acp/session_store.hpp"
+#include "proto/jsonrpc.hpp"
 #include "rpc/registry.hpp"
 
 #include <boost/asio/thread_pool.hpp>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <string_view>
 
+namespace lamp::rpc {
+class Dispatcher;
+}
 namespace lamp::upstream {
 class ChatService;
 }
 
 namespace lamp::acp {
 
+using proto::json;
+
+class PromptTurn;
+
+// Session: one ACP conversation. Owned by the SessionStore; belongs to the connection that
+// created it and lives until that connection is gone.
+
+// What the client said it can do in `initialize` (clientCapabilities.fs).
+struct ClientCapabilities {
+  bool read_text_file = false;
+  bool write_text_file = false;
+};
+
+struct Session {
+  std::string id;
+  std::string cwd;  // absolute
+  std::weak_ptr<rpc::Dispatcher> owner;
+  ClientCapabilities client;
+  // The conversation so far as OpenAI chat messages (user and assistant turns, no system).
+  json history = json::array();
+  // Latest text lamp knows for each file (attached, read or written): what edits start from.
+  std::map<std::string, std::string, std::less<>> files;
+  // The prompt being answered, if any: one at a time per session.
+  std::shared_ptr<PromptTurn> turn;
+  std::uint64_t next_tool_call = 1;
+};
+
+// SessionStore: every ACP session of the server (sessionId -> Session) and what each
+// connection advertised in `initialize`. Sessions of closed connections are dropped.
+class SessionStore {
+ public:
+  SessionStore();
+  ~SessionStore();
+  SessionStore(const SessionStore&) = delete;
+  SessionStore& operator=(const SessionStore&) = delete;
+
+  // Executor thread only, like every method here.
+  void set_client(const std::shared_ptr<rpc::Dispatcher>& peer, ClientCapabilities caps);
+  ClientCapabilities client(const std::shared_ptr<rpc::Dispatcher>& peer) const;
+
+  std::shared_ptr<Session> create(std::string cwd, const std::shared_ptr<rpc::Dispatcher>& peer);
+  // The session with this id if it belongs to `peer`, else nullptr.
+  std::shared_ptr<Session> find(std::string_view id, const std::shared_ptr<rpc::Dispatcher>& peer);
+  std::size_t size() const { return sessions_.size(); }
+
+ private:
+  void prune();
+  std::string new_id();
+
+  std::map<std::string, std::shared_ptr<Session>, std::less<>> sessions_;
+  // Keyed by the connection's control block: an entry never matches a later connection.
+  std::map<std::weak_ptr<rpc::Dispatcher>, ClientCapabilities, std::owner_less<>> clients_;
+  std::mt19937_64 rng_;
+};
+
 inline constexpr int kProtocolVersion = 1;
 
-// Create one in `lamp serve`, before the transport server so that it outlives connections.
+// Agent: registers the ACP methods and owns the sessions. Create one in `lamp serve`, before
+// the transport server so that it outlives connections.
 class Agent {
  public:
   // Registers initialize, session/new, session/prompt, session/cancel and $/cancel_request.

@@ -1,17 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// PromptTurn: one session/prompt from request to stopReason: linked files read, the answer
-// streamed as agent_message_chunk updates, edits reviewed, the exchange kept in the history.
+// A session/prompt: its content blocks made into the user message, and PromptTurn, which
+// answers it from request to stopReason.
 #pragma once
 
-#include "acp/edit_review.hpp"
-#include "acp/prompt_content.hpp"
-#include "acp/reply_filter.hpp"
-#include "acp/session.hpp"
+#include "acp/agent.hpp"
+#include "acp/edits.hpp"
+#include "proto/jsonrpc.hpp"
 #include "rpc/call.hpp"
 
 #include <boost/asio/thread_pool.hpp>
-
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -24,6 +23,42 @@ class ChatJob;
 
 namespace lamp::acp {
 
+using proto::json;
+
+// The content blocks of a session/prompt: validated into text, attached files and links, and
+// rendered as the one user message the model sees.
+
+struct PromptText {
+  std::string text;
+};
+
+// A text resource: embedded by the client, or read through fs/read_text_file for a link.
+struct AttachedFile {
+  std::string label;                // what the model sees as its name: the path, else the URI
+  std::optional<std::string> path;  // absolute local path when the URI names one (editable)
+  std::string text;
+};
+
+// A resource_link not (yet) read: the model sees only its name and URI.
+struct PromptLink {
+  std::string uri;
+  std::string name;
+  std::optional<std::string> path;
+  std::string note;  // why the contents are missing, when known
+};
+
+using PromptPiece = std::variant<PromptText, AttachedFile, PromptLink>;
+
+// Validates `prompt` (a ContentBlock array). text, resource_link and resource are accepted;
+// image and audio (not advertised) and unknown types -> -32602.
+std::vector<PromptPiece> parse_prompt(const json& prompt);
+
+// The user message: text blocks as written, files as <file path="...">...</file>, unread links
+// as a one-line reference, in the order the client sent them.
+std::string render_user_message(const std::vector<PromptPiece>& pieces);
+
+// PromptTurn: one session/prompt from request to stopReason: linked files read, the answer
+// streamed as agent_message_chunk updates, edits reviewed, the exchange kept in the history.
 class PromptTurn : public std::enable_shared_from_this<PromptTurn> {
  public:
   // Owned by session->turn while it runs; everything happens on the executor thread.

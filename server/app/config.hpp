@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Config: the server's settings from the environment (PROTOCOL.md, Environment). The API key
+// Config: the server's settings from the environment (docs/protocol.md, Environment). The API key
 // is held here and nowhere else; it is never printed.
 #pragma once
 

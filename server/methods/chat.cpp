@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// chat.completions (PROTOCOL.md, Methods).
+// chat.completions (docs/protocol.md, Methods).
 #include "methods/chat.hpp"
 
 #include "upstream/chat_job.hpp"

@@ -46,7 +46,7 @@ void register_core(rpc::MethodRegistry& registry, app::ServerContext& ctx) {
     };
   });
 
-  // A notification per PROTOCOL.md; sent as a request it is answered with null once done.
+  // A notification per docs/protocol.md; sent as a request it is answered with null once done.
   registry.add("$/cancelRequest", [](const std::shared_ptr<rpc::Call>& call) {
     const auto& params = call->params();
     if (!params.is_object() || !params.contains("id") ||

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// wisp.patch (PROTOCOL.md, Methods): orchestration only; the engine lives in server/patch/.
+// wisp.patch (docs/protocol.md, Methods): orchestration only; the engine lives in server/patch/.
 #include "methods/wisp_patch.hpp"
 
 #include "methods/chat.hpp"

@@ -14,7 +14,7 @@
 namespace lamp::patch {
 
 struct PatchRequest {
-  // As sent by the client (PROTOCOL.md, wisp.patch).
+  // As sent by the client (docs/protocol.md, wisp.patch).
   std::string file_path;
   std::string language;
   std::string comment_style;

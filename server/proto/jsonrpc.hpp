@@ -44,7 +44,7 @@ class RpcError : public std::runtime_error {
   json data_;
 };
 
-// RpcError with `data: {detail}` as PROTOCOL.md specifies for the spec-defined codes.
+// RpcError with `data: {detail}` as docs/protocol.md specifies for the spec-defined codes.
 RpcError error_with_detail(int code, std::string message, std::string detail);
 
 struct Request {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Where the lamp socket lives: --socket, else $LAMP_UDS, else $XDG_RUNTIME_DIR/lamp/lamp.sock,
-// else /tmp/lamp-$UID/lamp.sock (PROTOCOL.md, Transport).
+// else /tmp/lamp-$UID/lamp.sock (docs/protocol.md, Transport).
 #pragma once
 
 #include <string>

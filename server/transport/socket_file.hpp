@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// SocketFile: claims the socket path per PROTOCOL.md (private parent directory, stale-socket
+// SocketFile: claims the socket path per docs/protocol.md (private parent directory, stale-socket
 // rules, mode 0600) and on destruction removes the socket only if it is still the one we made.
 #pragma once
 

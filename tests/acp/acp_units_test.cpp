@@ -1,12 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Unit tests for the ACP pieces that need no socket: file URIs, prompt content, edit blocks,
 // the streaming reply filter and edits applied through the patch engine.
-#include "acp/edit_apply.hpp"
-#include "acp/edit_format.hpp"
-#include "acp/file_uri.hpp"
-#include "acp/prompt_content.hpp"
-#include "acp/reply_filter.hpp"
-#include "acp/updates.hpp"
+#include "acp/edits.hpp"
+#include "acp/protocol.hpp"
+#include "acp/prompt_turn.hpp"
 
 #include <gtest/gtest.h>
 
