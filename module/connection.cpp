@@ -4,6 +4,7 @@
 #include "connection.hpp"
 
 #include "proto/frame_splitter.hpp"
+#include "proto/socket_path.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -34,18 +35,16 @@ void write_byte(int fd) {
 }
 
 UniqueFd connect_unix(const std::string& path) {
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  if (path.empty() || path.size() >= sizeof(addr.sun_path)) {
-    throw ConnectError("socket path is empty or longer than " +
-                       std::to_string(sizeof(addr.sun_path) - 1) + " bytes: " + path);
+  const auto addr = proto::unix_address(path);
+  if (!addr) {
+    throw ConnectError("socket path is empty or longer than " + std::to_string(proto::kMaxSocketPath) +
+                       " bytes: " + path);
   }
-  std::memcpy(addr.sun_path, path.data(), path.size());
   UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
   if (!fd) throw ConnectError(errno_text("socket", errno));
   int rc;
   do {
-    rc = ::connect(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof(addr));
+    rc = ::connect(fd.get(), reinterpret_cast<const sockaddr*>(&*addr), sizeof(*addr));
   } while (rc < 0 && errno == EINTR);
   if (rc < 0) {
     // A non-blocking connect to a Unix socket fails with EAGAIN when the backlog is full.

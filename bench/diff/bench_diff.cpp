@@ -1,13 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Benchmark: lamp::patch::unified_diff vs `git diff --no-index` and GNU `diff -u` on generated
 // 1k/10k/100k-line files with 1/10/100 scattered edits (min of several runs, same files).
+#include "common/run_process.hpp"
 #include "patch/strict_apply.hpp"
 #include "patch/unified_diff.hpp"
-
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -22,7 +18,6 @@
 #include <string>
 #include <vector>
 
-extern char** environ;
 
 namespace {
 
@@ -43,24 +38,11 @@ void write_file(const fs::path& path, const std::string& bytes) {
   out << bytes;
 }
 
-// Runs argv with stdout to `out_path` (or /dev/null) and stderr to /dev/null; returns the
-// exit status.
-int run(const std::vector<std::string>& argv, const std::string& out_path = "/dev/null") {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = 0;
-  const int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) return -1;
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0) {
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+// Runs argv to completion; its output is written to `out_path` when one is given.
+int run(const std::vector<std::string>& argv, const std::string& out_path = "") {
+  const auto result = lamp::test_support::run_process(argv);
+  if (!out_path.empty()) std::ofstream(out_path, std::ios::binary) << result.output;
+  return result.exit_code;
 }
 
 double min_ms(int repeat, const std::function<void()>& body) {

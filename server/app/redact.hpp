@@ -7,6 +7,9 @@
 
 namespace lamp::app {
 
+// What stands where a credential was, in every text lamp shows or logs.
+inline constexpr std::string_view kRedacted = "<redacted>";
+
 // Replaces every occurrence of `secret` in `text` with `placeholder` (nothing when `secret` is
 // empty).
 void replace_every(std::string& text, std::string_view secret, std::string_view placeholder);

@@ -2,6 +2,8 @@
 // RpcClient implementation on plain POSIX sockets with poll() timeouts.
 #include "client/rpc_client.hpp"
 
+#include "proto/socket_path.hpp"
+
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -13,13 +15,11 @@
 namespace lamp::client {
 
 RpcClient::RpcClient(const std::string& socket_path) : path_(socket_path) {
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  if (path_.size() >= sizeof(addr.sun_path)) throw ConnectionError("socket path too long: " + path_);
-  std::memcpy(addr.sun_path, path_.c_str(), path_.size() + 1);
+  const auto addr = proto::unix_address(path_);
+  if (!addr) throw ConnectionError("socket path is empty or too long: " + path_);
   fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd_ < 0) throw ConnectionError(std::string("cannot create socket: ") + std::strerror(errno));
-  if (::connect(fd_, reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)) != 0) {
+  if (::connect(fd_, reinterpret_cast<const sockaddr*>(&*addr), sizeof(*addr)) != 0) {
     const int err = errno;
     ::close(fd_);
     fd_ = -1;

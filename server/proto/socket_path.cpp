@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Socket path resolution shared by the server, the CLI and the Emacs module.
+// Socket path resolution and addresses, shared by the server, the CLI and the Emacs module.
 #include "proto/socket_path.hpp"
 
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
 
 namespace lamp::proto {
 
@@ -15,6 +17,14 @@ std::string resolve_socket_path(const std::string& explicit_path) {
     return std::string(xdg) + "/lamp/lamp.sock";
   }
   return "/tmp/lamp-" + std::to_string(::getuid()) + "/lamp.sock";
+}
+
+std::optional<sockaddr_un> unix_address(const std::string& path) {
+  if (path.empty() || path.size() > kMaxSocketPath) return std::nullopt;
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+  return addr;
 }
 
 }  // namespace lamp::proto

@@ -4,6 +4,7 @@
 #include "transport/socket_file.hpp"
 
 #include "log.hpp"
+#include "proto/socket_path.hpp"
 
 #include <fcntl.h>
 #include <sys/socket.h>
@@ -21,15 +22,12 @@ namespace {
 std::string errno_text(int err) { return std::strerror(err); }
 
 sockaddr_un make_address(const std::string& path) {
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  if (path.size() >= sizeof(addr.sun_path)) {
+  const auto addr = proto::unix_address(path);
+  if (!addr) {
     throw StartupError("Socket path is too long (" + std::to_string(path.size()) +
-                       " bytes, at most " + std::to_string(sizeof(addr.sun_path) - 1) +
-                       "): " + path);
+                       " bytes, at most " + std::to_string(proto::kMaxSocketPath) + "): " + path);
   }
-  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-  return addr;
+  return *addr;
 }
 
 std::string describe_uid(uid_t uid) { return "uid " + std::to_string(uid); }

@@ -294,7 +294,7 @@ proto::RpcError ChatJob::unreachable_error(const std::string& detail) const {
 }
 
 std::string ChatJob::redact(std::string text) const {
-  app::replace_every(text, service_.ctx_.config.api_key, "[REDACTED]");
+  app::replace_every(text, service_.ctx_.config.api_key, app::kRedacted);
   return text;
 }
 

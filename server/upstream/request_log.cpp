@@ -67,14 +67,14 @@ std::string describe_for_log(const HttpRequest& request, std::size_t excerpt_byt
     const std::string_view scheme = space == std::string_view::npos ? std::string_view() : value.substr(0, space);
     const std::string_view token = trim(space == std::string_view::npos ? value : value.substr(space + 1));
     if (!token.empty()) secrets.emplace_back(token);
-    headers += std::string(name) + ": " + (scheme.empty() ? "" : std::string(scheme) + " ") + kRedacted;
+    headers += std::string(name) + ": " + (scheme.empty() ? "" : std::string(scheme) + " ") + std::string(app::kRedacted);
   }
-  std::string url = app::url_without_userinfo(request.url, std::string(kRedacted) + "@");
+  std::string url = app::url_without_userinfo(request.url, std::string(app::kRedacted) + "@");
   // The whole body, not a window: a shorter replacement could pull a later token into view.
   std::string excerpt = request.body;
   for (const auto& s : secrets) {
-    app::replace_every(url, s, kRedacted);
-    app::replace_every(excerpt, s, kRedacted);
+    app::replace_every(url, s, app::kRedacted);
+    app::replace_every(excerpt, s, app::kRedacted);
   }
   excerpt = proto::utf8_prefix(excerpt, excerpt_bytes);
   std::string line = "POST " + url + " headers: " + headers + " body: " +

@@ -9,8 +9,6 @@
 
 namespace lamp::upstream {
 
-inline constexpr const char* kRedacted = "<redacted>";
-
 // One line: "POST <url> headers: A; B; ... body: N bytes: <excerpt>". The URL loses any
 // user:password@ part; the values of Authorization, Proxy-Authorization, Api-Key and X-Api-Key
 // become "<redacted>" (an auth scheme such as "Bearer" stays); the bearer token is also

@@ -3,6 +3,7 @@
 // load on an Emacs whose module API lacks open_channel (driven through a fake emacs_env).
 #include "connection.hpp"
 #include "json_tape.hpp"
+#include "proto/socket_path.hpp"
 
 #include <emacs-module.h>
 #include <gtest/gtest.h>
@@ -155,10 +156,9 @@ class Peer {
     std::filesystem::create_directories(dir_);
     path_ = (dir_ / "s").string();
     listener_.reset(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path_.c_str());
-    EXPECT_EQ(::bind(listener_.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    const auto addr = proto::unix_address(path_);
+    EXPECT_TRUE(addr);
+    EXPECT_EQ(::bind(listener_.get(), reinterpret_cast<const sockaddr*>(&*addr), sizeof *addr), 0);
     EXPECT_EQ(::listen(listener_.get(), 8), 0);
   }
   ~Peer() { std::filesystem::remove_all(dir_); }

@@ -102,7 +102,7 @@ TEST_F(ChatTest, UnauthorizedIsNotRetriedAndTheKeyIsRedacted) {
   EXPECT_EQ(reply["error"]["code"], -32001);
   EXPECT_EQ(reply["error"]["data"]["status"], 401);
   EXPECT_EQ(reply["error"]["data"]["attempts"], 1);
-  EXPECT_NE(reply["error"]["data"]["body"].get<std::string>().find("[REDACTED]"), std::string::npos);
+  EXPECT_NE(reply["error"]["data"]["body"].get<std::string>().find("<redacted>"), std::string::npos);
   EXPECT_EQ(fake.log()["total"], 1);
 }
 

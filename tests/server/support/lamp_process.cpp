@@ -2,6 +2,8 @@
 // Test support implementation.
 #include "support/lamp_process.hpp"
 
+#include "proto/socket_path.hpp"
+
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -116,10 +118,9 @@ std::string LampServer::stderr_text() const { return read_file(log_path_); }
 namespace {
 
 sockaddr_un local_address(const std::string& path) {
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::strncpy(addr.sun_path, path.c_str(), sizeof(addr.sun_path) - 1);
-  return addr;
+  const auto addr = proto::unix_address(path);
+  if (!addr) throw std::runtime_error("not a usable socket path: " + path);
+  return *addr;
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include "support/spawn.hpp"
 
 #include "support/lamp_process.hpp"
+#include "proto/socket_path.hpp"
 
 #include <fcntl.h>
 #include <grp.h>
@@ -124,10 +125,8 @@ bool wait_for_socket(const std::string& path, std::chrono::milliseconds timeout)
 std::optional<std::string> exchange(const std::string& path, const std::string& request,
                                     std::chrono::milliseconds timeout, int* connect_errno) {
   const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::strncpy(addr.sun_path, path.c_str(), sizeof(addr.sun_path) - 1);
-  if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+  const auto addr = proto::unix_address(path);
+  if (fd < 0 || !addr || ::connect(fd, reinterpret_cast<const sockaddr*>(&*addr), sizeof(*addr)) != 0) {
     if (connect_errno) *connect_errno = errno;
     if (fd >= 0) ::close(fd);
     return std::nullopt;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Test support: child processes, and the check that a diff applies
-// with the real GNU patch and git apply.
+// Test support: the check that a diff applies with the real GNU patch and git apply, and files.
 #pragma once
 
+#include "common/run_process.hpp"
 #include "common/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -15,14 +15,8 @@
 namespace lamp::patch::testing {
 
 using TempDir = test_support::TempDir;
-
-struct ProcessResult {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr interleaved
-};
-
-// Runs argv[0] (looked up in PATH) with stdin from /dev/null, capturing its output.
-ProcessResult run_process(const std::vector<std::string>& argv);
+using test_support::ProcessResult;
+using test_support::run_process;
 
 void write_file(const std::filesystem::path& path, std::string_view bytes);
 std::string read_file(const std::filesystem::path& path);
