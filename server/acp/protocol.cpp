@@ -9,10 +9,6 @@
 // Typed access to ACP params with -32602 errors that name the offending field.
 namespace lamp::acp {
 
-proto::RpcError invalid_params(std::string detail) {
-  return proto::error_with_detail(proto::code::invalid_params, "Invalid params", std::move(detail));
-}
-
 const json& object_params(const json& params, std::string_view method) {
   if (!params.is_object()) throw invalid_params(std::string(method) + " params must be an object");
   return params;

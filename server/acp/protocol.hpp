@@ -17,10 +17,8 @@
 // every ACP method reports malformed input the same way.
 namespace lamp::acp {
 
+using proto::invalid_params;
 using proto::json;
-
-// -32602 "Invalid params" with data {detail}.
-proto::RpcError invalid_params(std::string detail);
 
 // `params` itself, which must be an object.
 const json& object_params(const json& params, std::string_view method);

@@ -51,8 +51,7 @@ void register_core(rpc::MethodRegistry& registry, app::ServerContext& ctx) {
     const auto& params = call->params();
     if (!params.is_object() || !params.contains("id") ||
         !(params["id"].is_string() || params["id"].is_number())) {
-      throw proto::error_with_detail(proto::code::invalid_params, "Invalid params",
-                                     "$/cancelRequest needs {\"id\": <request id>}");
+      throw proto::invalid_params("$/cancelRequest needs {\"id\": <request id>}");
     }
     if (auto peer = call->peer()) peer->cancel(params["id"]);
     call->reply(nullptr);

@@ -13,8 +13,7 @@ namespace {
 
 const json& object_params(const rpc::Call& call) {
   if (!call.params().is_object() && !call.params().is_null()) {
-    throw proto::error_with_detail(proto::code::invalid_params, "Invalid params",
-                                   "params must be an object");
+    throw proto::invalid_params("params must be an object");
   }
   return call.params();
 }
@@ -25,9 +24,7 @@ std::int64_t int_param(const rpc::Call& call, const char* name, std::int64_t fal
   if (params.is_null() || !params.contains(name)) return fallback;
   const json& v = params[name];
   if (!v.is_number_integer() || v.get<std::int64_t>() < 0 || v.get<std::int64_t>() > max) {
-    throw proto::error_with_detail(proto::code::invalid_params, "Invalid params",
-                                   std::string(name) + " must be an integer from 0 to " +
-                                       std::to_string(max));
+    throw proto::invalid_params(std::string(name) + " must be an integer from 0 to " + std::to_string(max));
   }
   return v.get<std::int64_t>();
 }

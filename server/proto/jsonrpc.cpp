@@ -44,6 +44,10 @@ RpcError error_with_detail(int code, std::string message, std::string detail) {
   return RpcError(code, std::move(message), json{{"detail", std::move(detail)}});
 }
 
+RpcError invalid_params(std::string detail) {
+  return error_with_detail(code::invalid_params, "Invalid params", std::move(detail));
+}
+
 json parse(std::string_view text) {
   if (max_depth(text) > kMaxNestingDepth) {
     throw error_with_detail(code::parse_error, "Parse error",

@@ -47,6 +47,9 @@ class RpcError : public std::runtime_error {
 // RpcError with `data: {detail}` as docs/protocol.md specifies for the spec-defined codes.
 RpcError error_with_detail(int code, std::string message, std::string detail);
 
+// -32602 "Invalid params" with `data: {detail}`: every method's answer to malformed params.
+RpcError invalid_params(std::string detail);
+
 struct Request {
   std::string method;
   json params;  // object, array or null when absent
