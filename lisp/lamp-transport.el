@@ -52,6 +52,7 @@
 (cl-defstruct (lamp--conn (:constructor nil)
                           (:copier nil))
   "One connection to lamp; its transport is its type."
+  (transport nil :read-only t)         ; `module' or `elisp', for display
   socket                               ; path
   process                              ; wake-up pipe (module) or network process
   receiver                             ; (CONN ITEMS) for each item vector that arrives
@@ -63,14 +64,14 @@
   heard                                ; non-nil once anything arrived from the server
   dead)                                ; why it ended, once it has
 
-(cl-defstruct (lamp--module-conn (:include lamp--conn)
+(cl-defstruct (lamp--module-conn (:include lamp--conn (transport 'module))
                                  (:constructor lamp--module-conn-create)
                                  (:copier nil))
   "A connection through lamp-module: its I/O thread reads and parses."
   handle                               ; lamp-module handle
   stash)                               ; a partly converted message
 
-(cl-defstruct (lamp--elisp-conn (:include lamp--conn)
+(cl-defstruct (lamp--elisp-conn (:include lamp--conn (transport 'elisp))
                                 (:constructor lamp--elisp-conn-create)
                                 (:copier nil))
   "A connection through a network process; Emacs reads and parses.")
@@ -79,9 +80,6 @@
                           (:copier nil))
   "A request waiting for its reply."
   id method params-json on-result on-error on-notification abandoned resent)
-
-(cl-defgeneric lamp--conn-transport (conn)
-  "The transport of CONN: `module' or `elisp'.")
 
 (cl-defgeneric lamp--transport-connect (conn)
   "Connect CONN to its socket; signal a `lamp-connection-error' on failure.")
@@ -127,10 +125,6 @@ RECEIVER and ON-END are as in `lamp--conn'."
   (and conn (not (lamp--conn-dead conn)) (lamp--transport-live-p conn)))
 
 ;;;; The module transport
-
-(cl-defmethod lamp--conn-transport ((_conn lamp--module-conn))
-  "A module connection's transport: `module'."
-  'module)
 
 (cl-defmethod lamp--transport-connect ((conn lamp--module-conn))
   "Open CONN through lamp-module, woken up by a pipe process."
@@ -209,10 +203,6 @@ See `lamp-module-gc-cons-threshold'."
 
 
 ;;;; The elisp transport
-
-(cl-defmethod lamp--conn-transport ((_conn lamp--elisp-conn))
-  "A network process connection's transport: `elisp'."
-  'elisp)
 
 (cl-defmethod lamp--transport-connect ((conn lamp--elisp-conn))
   "Open CONN with a network process."

@@ -5,15 +5,13 @@
 
 ;;; Commentary:
 
-;; Environment:
-;;   LAMP_TEST_SERVER      the lamp binary (required)
-;;   LAMP_TEST_MODULE_DIR  the directory holding lamp-module.so
-;;   LAMP_TEST_TRANSPORT   `module' or `elisp' (default `elisp')
+;; Builds on lamp-test-support.el (the environment it reads: the lamp
+;; binary, the module directory, the transport under test).
 
 ;;; Code:
 
-(require 'ert)
-(require 'cl-lib)
+(load (expand-file-name "lamp-test-support" (file-name-directory (or load-file-name buffer-file-name)))
+      nil t)
 (require 'url)
 (require 'wisp)
 
@@ -21,24 +19,15 @@
   (expand-file-name "../.." (file-name-directory (or load-file-name buffer-file-name)))
   "The source tree.")
 
-(setq lamp-transport (intern (or (getenv "LAMP_TEST_TRANSPORT") "elisp"))
-      lamp-auto-start nil
-      lamp-module-compile-when-missing 'never)
-(let ((dir (getenv "LAMP_TEST_MODULE_DIR")))
-  (when dir
-    (setq lamp-module-file (expand-file-name (concat "lamp-module" module-file-suffix) dir))))
+(setq lamp-transport lamp-test-transport
+      lamp-auto-start nil)
 
 (defvar wisp-test--dir nil "Private directory of the servers.")
 (defvar wisp-test--fake nil "The fake upstream process.")
 (defvar wisp-test--lamp nil "The lamp process.")
 (defvar wisp-test--port nil "The fake upstream's port.")
 
-(defun wisp-test--wait (predicate &optional timeout)
-  "Process events until PREDICATE is non-nil or TIMEOUT seconds pass."
-  (let ((deadline (+ (float-time) (or timeout 10))) value)
-    (while (and (not (setq value (funcall predicate))) (< (float-time) deadline))
-      (accept-process-output nil 0.01))
-    value))
+(defalias 'wisp-test--wait #'lamp-test--wait)
 
 (defun wisp-test--control (path &optional body)
   "Call the fake upstream's control PATH, POSTing BODY (a Lisp value) when given."
@@ -74,7 +63,7 @@
                      process-environment)))
         (setq wisp-test--lamp
               (make-process :name "wisp-test-lamp" :buffer (get-buffer-create "*wisp-test-lamp*") :noquery t
-                            :command (list (expand-file-name (getenv "LAMP_TEST_SERVER")) "serve"
+                            :command (list lamp-test-server-program "serve"
                                            "--socket" socket))))
       (setq lamp-socket socket)
       (wisp-test--wait (lambda () (file-exists-p socket)))))
