@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // SEARCH/REPLACE and hunk application: the repair ladder, ambiguity, placeholders, line ends.
 #include "patch/apply_edits.hpp"
+#include "patch/indent_style.hpp"
 
 #include "support/apply_helpers.hpp"
 
@@ -151,4 +152,35 @@ TEST(ApplyEdits, AllOrNothing) {
   const std::string out = apply(kPy, "# TODO", {sr_edit("import os\n", "import sys\n"), sr_edit("nope\n", "x\n", "block 2")});
   ASSERT_TRUE(failed(out));
   EXPECT_NE(out.find("block 2"), std::string::npos);
+}
+
+// ---------------------------------------------------------------- the file's indentation style
+
+TEST(IndentStyle, TheFileUnitIsDetected) {
+  EXPECT_EQ(document_indent(split_lines("f() {\n\tx;\n\t\ty;\n\t * c\n}\n")).unit, "\t");
+  EXPECT_EQ(document_indent(split_lines("a:\n  b:\n    c: 1\n  d: 2\n")).unit, "  ");
+  EXPECT_EQ(document_indent(split_lines("def f():\n    if x:\n        y(a,\n          b)\n")).unit, "    ");
+  EXPECT_EQ(document_indent(split_lines("x = 1\ny = 2\n")).unit, "");
+  EXPECT_TRUE(document_indent(split_lines("f() {\n\t/*\n\t * c\n\t */\n}\n")).has(IndentShape::tabs_then_spaces));
+}
+
+TEST(IndentStyle, LinesWrittenInTheModelsUnitFollowTheFile) {
+  // A 4-space model, a tab file: levels are kept, written as tabs.
+  const std::string tabs = "int f() {\n\t// TODO: loop\n\treturn 0;\n}\n";
+  EXPECT_EQ(apply(tabs, "// TODO", {sr_edit("    // TODO: loop\n    return 0;\n",
+                                            "    for (;;) {\n        if (done()) {\n            break;\n        }\n"
+                                            "    }\n    return 0;\n")}),
+            "int f() {\n\tfor (;;) {\n\t\tif (done()) {\n\t\t\tbreak;\n\t\t}\n\t}\n\treturn 0;\n}\n");
+  // A tab model, a 4-space file.
+  EXPECT_EQ(apply(kPy, "# TODO", {sr_edit("\t# TODO: validate\n", "\tif w < 0:\n\t\traise ValueError\n")}),
+            "import os\n\ndef area(w, h):\n    if w < 0:\n        raise ValueError\n    return w * h\n\n"
+            "def main():\n    print(area(2, 3))\n");
+  // Alignment spaces after tabs only where the file has such lines.
+  const std::string aligned = "void f() {\n\t/*\n\t * doc\n\t */\n\tg(1);\n}\n";
+  EXPECT_EQ(apply(aligned, "g(1)", {sr_edit("    g(1);\n", "    g(1,\n      2);\n")}),
+            "void f() {\n\t/*\n\t * doc\n\t */\n\tg(1,\n\t  2);\n}\n");
+  const std::string plain = "void f() {\n\tg(1);\n}\n";
+  const std::string refused = apply(plain, "g(1)", {sr_edit("    g(1);\n", "    g(1,\n      2);\n")});
+  ASSERT_TRUE(failed(refused));
+  EXPECT_NE(refused.find("indents with tabs"), std::string::npos) << refused;
 }
