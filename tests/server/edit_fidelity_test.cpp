@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Integration: wisp.patch on files that trip up edit formats, through the real lamp and the
 // fake upstream, every diff checked with GNU patch and git apply: tab- and 2-space-indented
-// files edited by a model that writes 4 spaces.
+// files edited by a model that writes 4 spaces, and files whose lines look like the
+// SEARCH/REPLACE markers (reStructuredText underlines, merge conflicts).
 #include "patch/support/real_tools.hpp"
 #include "support/upstream_fixture.hpp"
 
@@ -81,4 +82,48 @@ TEST_F(EditFidelityTest, IndentationTheFileCannotExpressIsSentBackThenRefused) {
   EXPECT_EQ(reply["error"]["code"], -32004);
   const std::string retry_prompt = proto::dump(fake.log()["requests"][1]["body"]["messages"]);
   EXPECT_NE(retry_prompt.find("indents with tabs"), std::string::npos) << retry_prompt;
+}
+
+// ---------------------------------------------------------------- marker-like lines
+
+TEST_F(EditFidelityTest, RestructuredTextUnderlinesInsideSearchAreContent) {
+  start();
+  const std::string rst = "Title\n=======\n\nInstall\n=======\n\nRun make.\n";
+  fake.enqueue({{"content", "<<<<<<< SEARCH\nInstall\n=======\n\nRun make.\n=======\nInstall\n=======\n\n"
+                            "Run make install.\n>>>>>>> REPLACE\n"}});
+  EXPECT_TRUE(gives(patch("docs/index.rst", "rst", rst, "Run make.", "say make install"), "docs/index.rst", rst,
+                    "Title\n=======\n\nInstall\n=======\n\nRun make install.\n"));
+}
+
+TEST_F(EditFidelityTest, AMergeConflictInTheFileIsResolvedNotTakenForMarkers) {
+  start();
+  const std::string py = "x = 1\n<<<<<<< HEAD\ny = 2\n=======\ny = 3\n>>>>>>>\nz = 4\n";
+  fake.enqueue({{"content", "```python\n<<<<<<< SEARCH\n<<<<<<< HEAD\ny = 2\n=======\ny = 3\n>>>>>>>\n=======\n"
+                            "y = 5\n>>>>>>> REPLACE\n```\n"}});
+  EXPECT_TRUE(gives(patch("conf.py", "python", py, "y = 2", "resolve the conflict with y = 5"), "conf.py", py,
+                    "x = 1\ny = 5\nz = 4\n"));
+}
+
+TEST_F(EditFidelityTest, MarkerLinesAddedByReplaceStayContent) {
+  start();
+  const std::string md = "Intro\n\nBody.\n";
+  fake.enqueue({{"content", "<<<<<<< SEARCH\nBody.\n=======\nBody.\n\nUsage\n=======\n\nRun it.\n>>>>>>> REPLACE\n"}});
+  EXPECT_TRUE(gives(patch("README.md", "markdown", md, "Body.", "add a usage section"), "README.md", md,
+                    "Intro\n\nBody.\n\nUsage\n=======\n\nRun it.\n"));
+}
+
+// Two readings of the reply match two different places: no guess, the model is asked again,
+// then the call fails without a patch.
+TEST_F(EditFidelityTest, AnAmbiguousSplitIsNeverGuessed) {
+  start();
+  const std::string text = "  Title\n=======\nBody\nTitle\nOther\n";
+  const std::string ambiguous = "<<<<<<< SEARCH\nTitle\n=======\nBody\n=======\nNew body\n>>>>>>> REPLACE\n";
+  fake.enqueue(json::array({{{"content", ambiguous}}, {{"content", ambiguous}}}));
+  auto reply = patch("notes.txt", "text", text, "Body", "rewrite the body");
+  ASSERT_TRUE(reply.contains("error")) << reply;
+  EXPECT_EQ(reply["error"]["code"], -32004);
+  EXPECT_NE(reply["error"]["data"]["detail"].get<std::string>().find("different edits"), std::string::npos) << reply;
+  ASSERT_EQ(fake.log()["total"], 2);
+  const std::string retry_prompt = proto::dump(fake.log()["requests"][1]["body"]["messages"]);
+  EXPECT_NE(retry_prompt.find("look like its ======= divider"), std::string::npos) << retry_prompt;
 }

@@ -184,3 +184,40 @@ TEST(IndentStyle, LinesWrittenInTheModelsUnitFollowTheFile) {
   ASSERT_TRUE(failed(refused));
   EXPECT_NE(refused.find("indents with tabs"), std::string::npos) << refused;
 }
+
+// ---------------------------------------------------------------- blocks with several =======
+
+namespace {
+
+Edit split_edit(std::vector<std::string> body, std::vector<std::size_t> dividers) {
+  SearchReplace block;
+  for (std::size_t d : dividers) {
+    block.splits.emplace_back(std::vector<std::string>(body.begin(), body.begin() + static_cast<std::ptrdiff_t>(d)),
+                              std::vector<std::string>(body.begin() + static_cast<std::ptrdiff_t>(d) + 1, body.end()));
+  }
+  block.search = block.splits.front().first;
+  block.replace = block.splits.front().second;
+  return {std::move(block), "block 1"};
+}
+
+}  // namespace
+
+TEST(ChooseSplit, TheLongestReadingOfOnePlaceWins) {
+  const std::string rst = "Title\n=======\n\nInstall\n=======\n\nRun make.\n";
+  EXPECT_EQ(apply(rst, "Run", {split_edit({"Install", "=======", "", "Run make.", "=======", "Install", "=======", "",
+                                           "Run make install."},
+                                          {1, 4, 6})}),
+            "Title\n=======\n\nInstall\n=======\n\nRun make install.\n");
+}
+
+TEST(ChooseSplit, ReadingsAtDifferentPlacesOrNowhereFail) {
+  const std::string text = "  Title\n=======\nBody\nTitle\nOther\n";
+  const std::string two = apply(text, "Body", {split_edit({"Title", "=======", "Body", "=======", "New"}, {1, 3})});
+  ASSERT_TRUE(failed(two));
+  EXPECT_NE(two.find("different edits"), std::string::npos) << two;
+  EXPECT_NE(two.find("matches line 4"), std::string::npos) << two;
+  EXPECT_NE(two.find("matches line 1"), std::string::npos) << two;
+  const std::string none = apply(text, "Body", {split_edit({"Nope", "=======", "Body", "=======", "New"}, {1, 3})});
+  ASSERT_TRUE(failed(none));
+  EXPECT_NE(none.find("for none of them"), std::string::npos) << none;
+}
