@@ -14,8 +14,8 @@ struct Config {
   std::string base_url;  // as configured, without a trailing slash
   std::string chat_url;  // chat_completions_url(base_url)
   bool local_upstream = false;  // base_url's host is loopback: no key needed
-  std::string ca_file;   // SSL_CERT_FILE: CA certificates (PEM) trusted instead of the system's
-  std::string ca_dir;    // SSL_CERT_DIR: a directory of hashed CA certificates, also trusted
+  std::string ca_file;   // SSL_CERT_FILE: a PEM file of CA certificates, instead of the default bundle
+  std::string ca_dir;    // SSL_CERT_DIR: a directory of hashed CA certificates, instead of the default
   std::string default_model = "gpt-4o-mini";
   std::optional<std::vector<std::string>> allowed_models;  // LAMP_MODELS, when set
   int max_concurrency = 10;

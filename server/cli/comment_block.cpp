@@ -48,6 +48,7 @@ std::vector<Comment> find_comments(std::string_view text, const SourceLanguage& 
       std::size_t j = i + closer.size();
       while (j < text.size() && !at(text, j, closer)) {
         if (text[j] == '\\') ++j;
+        if (c == '\'' && j < text.size() && text[j] == '\n') break;  // an apostrophe, not a string, after all
         ++j;
       }
       i = std::min(j + closer.size(), text.size());

@@ -222,12 +222,10 @@ std::variant<std::size_t, RepairFailure> choose_split(EditTarget& t, const Searc
     std::size_t line;  // where its SEARCH part is in the file
   };
   std::vector<Candidate> found;
-  std::string tried;
-  std::size_t divider_line = 0;  // 1-based line of the block body
+  std::string tried;  // where each divider-like line is, counted from the SEARCH marker
   for (std::size_t i = 0; i < block.splits.size(); ++i) {
     const auto& search = block.splits[i].first;
-    divider_line = search.size() + 1;
-    tried += (tried.empty() ? "" : ", ") + std::to_string(divider_line);
+    tried += (tried.empty() ? "" : ", ") + std::to_string(search.size() + 1);
     if (all_blank(search)) continue;
     const Located located = locate(t.lines, search, 0, t.keys);
     if (located.matches.size() == 1) found.push_back({i, located.matches.front().begin});

@@ -78,3 +78,7 @@ TEST(CommentBlock, TheCommentSyntaxFollowsTheExtension) {
 TEST(CommentBlock, ALastLineWithoutNewline) {
   EXPECT_EQ(selected("x = 1\n# TODO: more", "a.py", 2), "# TODO: more");
 }
+
+TEST(CommentBlock, AnApostropheOutsideAStringDoesNotHideLaterComments) {
+  EXPECT_EQ(selected("echo don't\n# TODO: quote it\n", "a.sh", 2), "# TODO: quote it\n");
+}
