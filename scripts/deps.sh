@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake pkg-config git patch python3
+  build-essential cmake pkg-config git patch python3 openssl
   nlohmann-json3-dev libcurl4-openssl-dev libboost-dev libboost-filesystem-dev
   libgtest-dev libgmock-dev libcli11-dev libgit2-dev
   emacs-nox elpa-evil netcat-openbsd gnuplot-nox

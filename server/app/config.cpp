@@ -2,6 +2,7 @@
 // Environment parsing for Config.
 #include "app/config.hpp"
 
+#include "app/base_url.hpp"
 #include "app/redact.hpp"
 
 #include <unistd.h>
@@ -50,20 +51,17 @@ std::vector<std::string> split_list(const std::string& text) {
 
 }  // namespace
 
-std::string chat_completions_url(std::string base_url) {
-  while (!base_url.empty() && base_url.back() == '/') base_url.pop_back();
-  const bool has_v1 = base_url.size() >= 3 && base_url.compare(base_url.size() - 3, 3, "/v1") == 0;
-  return base_url + (has_v1 ? "/chat/completions" : "/v1/chat/completions");
-}
-
 Config Config::from_env() {
   Config c;
   c.api_key = env("OPENAI_API_KEY");
   c.base_url = env("OPENAI_BASE_URL");
   if (c.base_url.empty()) c.base_url = env("OPENAI_API_BASE");
-  if (c.base_url.empty()) c.base_url = "https://api.openai.com";
+  if (c.base_url.empty()) c.base_url = "https://api.openai.com/v1";
   while (!c.base_url.empty() && c.base_url.back() == '/') c.base_url.pop_back();
   c.chat_url = chat_completions_url(c.base_url);
+  c.local_upstream = is_loopback_host(url_host(c.base_url));
+  c.ca_file = env("SSL_CERT_FILE");
+  c.ca_dir = env("SSL_CERT_DIR");
   if (auto model = env("LAMP_DEFAULT_MODEL"); !model.empty()) c.default_model = model;
   if (auto models = env("LAMP_MODELS"); !models.empty()) c.allowed_models = split_list(models);
   c.max_concurrency = env_int("LAMP_MAX_CONCURRENCY", c.max_concurrency, 1, 10000);
@@ -88,5 +86,7 @@ void scrub_environment_variable(const char* name) {
 }
 
 std::string Config::display_base_url() const { return url_without_userinfo(base_url, ""); }
+
+std::string Config::display_chat_url() const { return url_without_userinfo(chat_url, ""); }
 
 }  // namespace lamp::app

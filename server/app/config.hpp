@@ -12,7 +12,10 @@ namespace lamp::app {
 struct Config {
   std::string api_key;   // empty when OPENAI_API_KEY is unset
   std::string base_url;  // as configured, without a trailing slash
-  std::string chat_url;  // base_url + /v1/chat/completions (or /chat/completions after /v1)
+  std::string chat_url;  // chat_completions_url(base_url)
+  bool local_upstream = false;  // base_url's host is loopback: no key needed
+  std::string ca_file;   // SSL_CERT_FILE: a PEM file of CA certificates, instead of the default bundle
+  std::string ca_dir;    // SSL_CERT_DIR: a directory of hashed CA certificates, instead of the default
   std::string default_model = "gpt-4o-mini";
   std::optional<std::vector<std::string>> allowed_models;  // LAMP_MODELS, when set
   int max_concurrency = 10;
@@ -25,14 +28,15 @@ struct Config {
   static Config from_env();
   // The base URL with any user:password@ part removed, safe to show.
   std::string display_base_url() const;
+  // The same for the chat-completions URL.
+  std::string display_chat_url() const;
+  // Calls need OPENAI_API_KEY: it is not set and the upstream is not on this machine.
+  bool missing_key() const { return api_key.empty() && !local_upstream; }
 };
 
 // Wipes the value of environment variable `name` in place, then unsets it. /proc/PID/environ
 // shows the environment block the process started with, which unsetenv alone leaves intact.
 // Call once everything that needs the value has copied it (Config::from_env).
 void scrub_environment_variable(const char* name);
-
-// Applies the `/v1/chat/completions` rule to a base URL.
-std::string chat_completions_url(std::string base_url);
 
 }  // namespace lamp::app

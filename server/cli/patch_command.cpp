@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// `lamp patch FILE --start N --end N`: asks wisp.patch for the change a comment describes and
-// prints the unified diff, so `lamp patch f.py --start 10 --end 42 | patch -p1` works from the
-// project root (the current directory).
+// `lamp patch FILE --line L` (or `--start N --end M`): asks wisp.patch for the change a comment
+// describes and prints the unified diff, so `lamp patch f.py --line 12 | patch -p1` works from
+// the project root (the current directory).
 #include "cli/client_call.hpp"
+#include "cli/comment_block.hpp"
+#include "cli/source_language.hpp"
+#include "patch/positions.hpp"
 
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <map>
 #include <optional>
 #include <sstream>
 
@@ -21,28 +23,10 @@ struct PatchOptions {
   std::string file;
   std::int64_t start = 0;
   std::int64_t end = 0;
+  std::int64_t line = 0;
   std::string instruction;
   std::string model;
 };
-
-struct Language {
-  const char* name;
-  const char* comment_style;
-};
-
-Language language_of(const std::filesystem::path& file) {
-  static const std::map<std::string, Language> by_extension = {
-      {".py", {"python", "line"}},      {".el", {"emacs-lisp", "line"}}, {".c", {"c", "block"}},
-      {".h", {"c", "block"}},           {".cc", {"c++", "line"}},        {".cpp", {"c++", "line"}},
-      {".hpp", {"c++", "line"}},        {".rs", {"rust", "line"}},       {".go", {"go", "line"}},
-      {".js", {"javascript", "line"}},  {".ts", {"typescript", "line"}}, {".sh", {"shell", "line"}},
-      {".rb", {"ruby", "line"}},        {".java", {"java", "line"}},     {".lua", {"lua", "line"}},
-      {".hs", {"haskell", "line"}},     {".sql", {"sql", "line"}},       {".html", {"html", "block"}},
-      {".css", {"css", "block"}},       {".md", {"markdown", "block"}},
-  };
-  const auto it = by_extension.find(file.extension().string());
-  return it == by_extension.end() ? Language{"text", "line"} : it->second;
-}
 
 int run_patch(const PatchOptions& o) {
   std::ifstream in(o.file, std::ios::binary);
@@ -50,15 +34,36 @@ int run_patch(const PatchOptions& o) {
     print_error("cannot read " + o.file);
     return 1;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
+  std::ostringstream read;
+  read << in.rdbuf();
+  const std::string text = read.str();
   const auto language = language_of(o.file);
+  std::int64_t start = o.start;
+  std::int64_t end = o.end;
+  if (o.line > 0) {
+    const auto block = comment_block_at_line(text, language, static_cast<std::size_t>(o.line));
+    if (!block) {
+      print_error("line " + std::to_string(o.line) + " of " + o.file + " holds no " + language.name +
+                  " comment; put the instruction in a comment there, or pass --start/--end");
+      return 1;
+    }
+    try {
+      start = patch::to_position(text, block->begin);
+      end = patch::to_position(text, block->end);
+    } catch (const std::exception& e) {  // not UTF-8: wisp.patch would refuse it too
+      print_error(o.file + ": " + e.what());
+      return 1;
+    }
+  } else if (o.start == 0 || o.end == 0) {
+    print_error("say which comment to implement: --line L, or --start N --end M");
+    return 2;
+  }
   json params = {
       {"file_path", std::filesystem::absolute(o.file).lexically_normal().string()},
       {"language", language.name},
       {"comment_style", language.comment_style},
-      {"selection", {{"start_pos", o.start}, {"end_pos", o.end}}},
-      {"buffer_text", text.str()},
+      {"selection", {{"start_pos", start}, {"end_pos", end}}},
+      {"buffer_text", text},
       {"context", {{"project_root", std::filesystem::current_path().string()}}},
   };
   if (!o.instruction.empty()) params["instruction"] = o.instruction;
@@ -82,9 +87,15 @@ void add_patch_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<PatchOptions>();
   auto* cmd = app.add_subcommand("patch", "Print the diff that implements a comment in FILE");
   cmd->add_option("FILE", o->file, "The file holding the comment")->required();
-  cmd->add_option("--start", o->start, "First character of the comment (1-based, like Emacs' point)")
-      ->required()->check(CLI::PositiveNumber);
-  cmd->add_option("--end", o->end, "Character after the comment (exclusive)")->required()->check(CLI::PositiveNumber);
+  auto* line = cmd->add_option("--line", o->line,
+                                "A line of the comment to implement (1-based); its whole comment block is sent")
+                   ->check(CLI::PositiveNumber);
+  auto* start = cmd->add_option("--start", o->start, "First character of the comment (1-based, like Emacs' point)")
+                    ->check(CLI::PositiveNumber);
+  auto* end = cmd->add_option("--end", o->end, "Character after the comment (exclusive)")->check(CLI::PositiveNumber);
+  start->needs(end);
+  end->needs(start);
+  line->excludes(start)->excludes(end);
   cmd->add_option("--instruction", o->instruction, "What to do, when the comment alone does not say");
   cmd->add_option("--model", o->model, "Model (default: the server's)");
   cmd->add_option("--socket", o->socket, "Socket path");

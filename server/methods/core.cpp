@@ -25,7 +25,10 @@ void register_core(rpc::MethodRegistry& registry, app::ServerContext& ctx) {
         {"models",
          {{"default", cfg.default_model},
           {"allowed", cfg.allowed_models ? json(*cfg.allowed_models) : json(nullptr)}}},
-        {"upstream", {{"base_url", cfg.display_base_url()}}},
+        {"upstream",
+         {{"base_url", cfg.display_base_url()},
+          {"chat_url", cfg.display_chat_url()},
+          {"api_key_set", !cfg.api_key.empty()}}},
     };
   });
 

@@ -215,13 +215,54 @@ std::optional<RepairFailure> apply_search_replace(EditTarget& t, const std::vect
   return std::nullopt;
 }
 
+std::variant<std::size_t, RepairFailure> choose_split(EditTarget& t, const SearchReplace& block,
+                                                      const std::string& label) {
+  struct Candidate {
+    std::size_t split;
+    std::size_t line;  // where its SEARCH part is in the file
+  };
+  std::vector<Candidate> found;
+  std::string tried;  // where each divider-like line is, counted from the SEARCH marker
+  for (std::size_t i = 0; i < block.splits.size(); ++i) {
+    const auto& search = block.splits[i].first;
+    tried += (tried.empty() ? "" : ", ") + std::to_string(search.size() + 1);
+    if (all_blank(search)) continue;
+    const Located located = locate(t.lines, search, 0, t.keys);
+    if (located.matches.size() == 1) found.push_back({i, located.matches.front().begin});
+  }
+  const std::string lines_like = label + " has " + std::to_string(block.splits.size()) +
+                                 " lines that look like its ======= divider (lines " + tried +
+                                 " after its SEARCH marker), as the file has lines like that too";
+  if (found.empty()) {
+    return RepairFailure{lines_like + ", and for none of them is the part before it found exactly once in the "
+                                      "file. Copy SEARCH exactly from the file, lines like ======= included, and "
+                                      "put exactly one ======= line between SEARCH and REPLACE."};
+  }
+  if (std::any_of(found.begin(), found.end(), [&](const Candidate& c) { return c.line != found.front().line; })) {
+    std::string places;
+    for (const auto& c : found) {
+      places += (places.empty() ? "" : "; ") + std::string("ending SEARCH at line ") +
+                std::to_string(block.splits[c.split].first.size() + 1) + " matches line " + std::to_string(c.line + 1) +
+                " of the file";
+    }
+    return RepairFailure{lines_like + ", and they give different edits (" + places +
+                         "). Make SEARCH longer so that only one reading matches the file."};
+  }
+  return found.back().split;
+}
+
 std::variant<std::string, RepairFailure> apply_edits(std::string_view buffer, ByteRange selection,
                                                      const std::vector<Edit>& edits) {
   EditTarget target(buffer, selection);
   const bool final_newline = buffer.empty() || buffer.back() == '\n';
   for (const auto& edit : edits) {
     std::optional<RepairFailure> failure;
-    if (const auto* sr = std::get_if<SearchReplace>(&edit.body)) {
+    if (const auto* sr = std::get_if<SearchReplace>(&edit.body); sr && !sr->splits.empty()) {
+      auto chosen = choose_split(target, *sr, edit.label);
+      if (auto* f = std::get_if<RepairFailure>(&chosen)) return *f;
+      const auto& [search, replace] = sr->splits[std::get<std::size_t>(chosen)];
+      failure = apply_search_replace(target, search, replace, edit.label);
+    } else if (sr) {
       failure = apply_search_replace(target, sr->search, sr->replace, edit.label);
     } else if (const auto* hunk = std::get_if<DiffHunk>(&edit.body)) {
       failure = apply_hunk(target, *hunk, edit.label, edits.size() == 1);

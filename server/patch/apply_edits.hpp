@@ -46,6 +46,13 @@ std::optional<RepairFailure> apply_search_replace(EditTarget& target,
                                                   const std::string& label, std::size_t from = 0,
                                                   std::size_t* end_line = nullptr);
 
+// For a block with several "=======" lines (SearchReplace::splits): the split whose SEARCH part
+// is found in the file exactly once; when several are, they must be readings of the same place
+// (each SEARCH a prefix of the next) and the longest wins, as the lines it adds to SEARCH are the
+// file's own. Anything else is ambiguous and fails, naming the candidates.
+std::variant<std::size_t, RepairFailure> choose_split(EditTarget& target, const SearchReplace& block,
+                                                      const std::string& label);
+
 // Inserts `replace` right after the selection (an empty SEARCH, or lone added lines),
 // indented to the selection's column when written further left.
 std::optional<RepairFailure> insert_at_selection(EditTarget& target, const std::vector<std::string>& replace,

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -13,6 +14,10 @@ namespace lamp::patch {
 struct SearchReplace {
   std::vector<std::string> search;
   std::vector<std::string> replace;
+  // When more than one "=======" line could end SEARCH (the file has lines like it): every
+  // split, in order, the first one also in search/replace. Applying keeps only a split the file
+  // supports (see choose_split in apply_edits.hpp) and never guesses between others.
+  std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> splits;
 };
 
 enum class HunkLineKind { context, removed, added, unmarked };

@@ -22,25 +22,6 @@ std::string quote(std::string_view line) { return "`" + std::string(trim(line)) 
 
 }  // namespace
 
-std::string IndentShift::apply(std::string_view line) const {
-  if (is_blank(line)) return "";
-  if (!active()) return std::string(line);
-  const std::string_view indent = leading_whitespace(line);
-  const std::string_view rest = line.substr(indent.size());
-  if (indent.starts_with(from)) return to + std::string(indent.substr(from.size())) + std::string(rest);
-  if (std::string_view(from).starts_with(indent)) {
-    const std::size_t remove = from.size() - indent.size();
-    return (to.size() >= remove ? to.substr(0, to.size() - remove) : std::string()) + std::string(rest);
-  }
-  // Tabs against spaces: go by columns.
-  const auto cols = static_cast<std::ptrdiff_t>(indent_columns(indent)) -
-                    static_cast<std::ptrdiff_t>(indent_columns(from)) +
-                    static_cast<std::ptrdiff_t>(indent_columns(to));
-  const std::size_t width = cols > 0 ? static_cast<std::size_t>(cols) : 0;
-  const bool tabs = to.find('\t') != std::string::npos && width % 8 == 0;
-  return (tabs ? std::string(width / 8, '\t') : std::string(width, ' ')) + std::string(rest);
-}
-
 bool is_placeholder(const Lines& doc, std::string_view line) {
   if (classify_elision(line) == Elision::none) return false;
   const std::string key = squash_whitespace(line);
@@ -99,12 +80,25 @@ std::variant<Lines, RepairFailure> merge_replacement(const BlockReplacement& blo
   Lines out;
   std::optional<RepairFailure> failure;
   bool used_marker = false;
+  // A line the model wrote, in the document's indentation style.
+  const Reindenter reindent(doc, search, smap, replace);
+  auto write = [&](const IndentShift& s, const std::string& line) {
+    if (auto text = reindent.apply(s, line)) {
+      out.push_back({std::move(*text), ""});
+    } else if (!failure) {
+      const std::string& unit = reindent.document().unit;
+      failure = RepairFailure{label + " indents " + quote(line) + " in a way the file's indentation cannot "
+                              "express without mixing tabs and spaces; the file indents with " +
+                              (unit == "\t" ? std::string("tabs") : std::to_string(unit.size()) + " spaces") +
+                              " per level. Indent REPLACE like the file."};
+    }
+  };
   // Emits new replacement lines [from, to) lying between search lines s_prev and s_next.
   auto emit_new = [&](std::size_t from, std::size_t to, std::ptrdiff_t s_prev, std::ptrdiff_t s_next) {
     bool expanded = false;
     for (std::size_t q = from; q < to && !failure; ++q) {
       if (!is_placeholder(doc, replace[q])) {
-        out.push_back({shift_near(q).apply(replace[q]), ""});
+        write(shift_near(q), replace[q]);
         continue;
       }
       // The placeholder stands for the search lines dropped between its neighbours, except
@@ -120,7 +114,7 @@ std::variant<Lines, RepairFailure> merge_replacement(const BlockReplacement& blo
       }
       if (elided.empty()) {
         if (classify_elision(replace[q]) == Elision::bare) {
-          out.push_back({shift_near(q).apply(replace[q]), ""});  // "..." that replaces nothing is code
+          write(shift_near(q), replace[q]);  // "..." that replaces nothing is code
           continue;
         }
         failure = RepairFailure{label + " contains the placeholder line " + quote(replace[q]) +
@@ -162,7 +156,7 @@ std::variant<Lines, RepairFailure> merge_replacement(const BlockReplacement& blo
     if (line == search[j]) {
       out.push_back(doc[static_cast<std::size_t>(d)]);
     } else {
-      out.push_back({(local_shifts ? pair_shift(static_cast<std::size_t>(k)).value_or(shift) : shift).apply(line), ""});
+      write(local_shifts ? pair_shift(static_cast<std::size_t>(k)).value_or(shift) : shift, line);
     }
   }
   if (!failure) {

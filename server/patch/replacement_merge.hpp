@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Builds the lines that replace a located block: unchanged lines are copied from the document
-// verbatim, new lines are re-indented to the document's indentation, and placeholder lines
+// verbatim, new lines are re-indented in the document's indentation style, and placeholder lines
 // ("# ... existing code ...") are expanded to the code they stand for or rejected.
 #pragma once
 
 #include "patch/edit_plan.hpp"
+#include "patch/indent_style.hpp"
 #include "patch/text_lines.hpp"
 
 #include <cstddef>
@@ -13,14 +14,6 @@
 #include <vector>
 
 namespace lamp::patch {
-
-// Maps the model's indentation to the document's: lines indented with `from` get `to`.
-struct IndentShift {
-  std::string from;
-  std::string to;
-  std::string apply(std::string_view line) const;
-  bool active() const { return from != to; }
-};
 
 struct BlockReplacement {
   const Lines& doc;

@@ -87,7 +87,7 @@ std::optional<RepairFailure> edits_from_object(const json& obj, const ReplyConte
     const std::string* search = string_at(obj, a);
     const std::string* replace = string_at(obj, b);
     if (search && replace) {
-      out.edits.push_back({SearchReplace{split_content_copy(*search), split_content_copy(*replace)},
+      out.edits.push_back({SearchReplace{split_content_copy(*search), split_content_copy(*replace), {}},
                            "the JSON \"" + std::string(a) + "\"/\"" + b + "\" edit"});
       return std::nullopt;
     }

@@ -106,14 +106,46 @@ std::vector<std::string> copy_lines(const Views& lines, std::size_t from, std::s
   return out;
 }
 
+namespace {
+
+// The marker line's word, lower-cased: "search" for "<<<<<<< SEARCH", "" for "=======".
+std::string marker_word(std::string_view raw) {
+  const std::string_view line = trim(raw);
+  std::size_t run = 0;
+  while (run < line.size() && line[run] == line[0]) ++run;
+  return ascii_lower(trim(line.substr(run)));
+}
+
+// "<<<<<<< HEAD" and a bare ">>>>>>>": merge-conflict markers some models use for SEARCH and
+// REPLACE, and also lines of files that hold a merge conflict.
+bool conflict_style(std::string_view line) {
+  const Marker marker = marker_of(line);
+  return (marker == Marker::search && marker_word(line) == "head") ||
+         (marker == Marker::replace && marker_word(line).empty());
+}
+
+}  // namespace
+
 std::variant<SearchReplaceReply, RepairFailure> parse_search_replace(const Views& lines,
                                                                    const ReplyContext& ctx) {
+  // A reply that spells its markers out (SEARCH, REPLACE) has merge-conflict-style lines only
+  // as content.
+  auto spelled_out = [&](Marker wanted) {
+    return std::any_of(lines.begin(), lines.end(),
+                       [&](std::string_view l) { return marker_of(l) == wanted && !conflict_style(l); });
+  };
+  const bool spelled_search = spelled_out(Marker::search);
+  const bool spelled_replace = spelled_out(Marker::replace);
+  auto kind = [&](std::string_view line) {
+    const Marker marker = marker_of(line);
+    if (conflict_style(line) && (marker == Marker::search ? spelled_search : spelled_replace)) return Marker::none;
+    return marker;
+  };
+
   SearchReplaceReply out;
-  enum class State { outside, search, replace } state = State::outside;
-  SearchReplace block;
   std::size_t count = 0;
   std::size_t total = 0;
-  for (auto line : lines) total += marker_of(line) == Marker::search ? 1 : 0;
+  for (auto line : lines) total += kind(line) == Marker::search ? 1 : 0;
   auto label = [&](std::size_t i) {
     return "SEARCH/REPLACE block " + std::to_string(i) + " of " + std::to_string(total);
   };
@@ -125,58 +157,72 @@ std::variant<SearchReplaceReply, RepairFailure> parse_search_replace(const Views
     part = std::vector<std::string>(first + 1, last.base() - 1);
     return true;
   };
+  // The block's lines between its SEARCH and REPLACE markers, and which of them are dividers.
+  bool inside = false;
+  std::vector<std::string> body;
+  std::vector<std::size_t> dividers;
   auto finish = [&] {
-    if (auto s = block.search, r = block.replace; unfence(s) && unfence(r)) {
-      block.search = std::move(s);
-      block.replace = std::move(r);
+    std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> splits;
+    for (std::size_t d : dividers) {
+      std::vector<std::string> search(body.begin(), body.begin() + static_cast<std::ptrdiff_t>(d));
+      std::vector<std::string> replace(body.begin() + static_cast<std::ptrdiff_t>(d) + 1, body.end());
+      if (auto s = search, r = replace; unfence(s) && unfence(r)) {
+        search = std::move(s);
+        replace = std::move(r);
+      }
+      splits.emplace_back(std::move(search), std::move(replace));
     }
+    SearchReplace block{splits.front().first, splits.front().second, {}};
+    if (splits.size() > 1) block.splits = std::move(splits);
     out.edits.push_back({std::move(block), label(count)});
-    block = {};
-    state = State::outside;
+    inside = false;
+    body.clear();
+    dividers.clear();
   };
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    const Marker marker = marker_of(lines[i]);
-    switch (state) {
-      case State::outside:
-        if (marker == Marker::search) {
-          ++count;
-          state = State::search;
-        } else if (!is_fence_line(lines[i]) && !is_file_name_line(lines[i], ctx) && marker == Marker::none) {
-          out.prose.emplace_back(lines[i]);
-        }
+  const auto no_divider = [&] {
+    return RepairFailure{label(count) + " has no ======= line between its SEARCH and REPLACE parts."};
+  };
+  for (auto line : lines) {
+    const Marker marker = kind(line);
+    if (!inside) {
+      if (marker == Marker::search) {
+        ++count;
+        inside = true;
+      } else if (!is_fence_line(line) && !is_file_name_line(line, ctx) && marker == Marker::none) {
+        out.prose.emplace_back(line);
+      }
+      continue;
+    }
+    switch (marker) {
+      case Marker::divider:
+        dividers.push_back(body.size());
+        body.emplace_back(line);
         break;
-      case State::search:
-        if (marker == Marker::divider) {
-          state = State::replace;
-        } else if (marker == Marker::replace || marker == Marker::search) {
-          return RepairFailure{label(count) + " has no ======= line between its SEARCH and REPLACE parts."};
-        } else {
-          block.search.emplace_back(lines[i]);
-        }
+      case Marker::replace:
+        if (dividers.empty()) return no_divider();
+        finish();
         break;
-      case State::replace:
-        if (marker == Marker::replace) {
-          finish();
-        } else if (marker == Marker::search) {
-          finish();  // a forgotten ">>>>>>> REPLACE": the next block starts here
-          ++count;
-          state = State::search;
-        } else {
-          block.replace.emplace_back(lines[i]);
-        }
+      case Marker::search:  // a forgotten ">>>>>>> REPLACE": the next block starts here
+        if (dividers.empty()) return no_divider();
+        finish();
+        ++count;
+        inside = true;
+        break;
+      case Marker::none:
+        body.emplace_back(line);
         break;
     }
   }
-  if (state == State::search) {
+  if (inside && dividers.empty()) {
     return RepairFailure{label(count) + " ends without ======= and >>>>>>> REPLACE lines (was the reply cut off?)."};
   }
-  if (state == State::replace) {
+  if (inside) {
     // Cut off, or the model dropped the end marker: accept it only if a fence closed it.
-    while (!block.replace.empty() && is_blank(block.replace.back())) block.replace.pop_back();
-    if (block.replace.empty() || !is_fence_line(block.replace.back())) {
+    while (body.size() > dividers.back() + 1 && is_blank(body.back())) body.pop_back();
+    if (body.size() == dividers.back() + 1 || !is_fence_line(body.back())) {
       return RepairFailure{label(count) + " ends without a >>>>>>> REPLACE line (was the reply cut off?)."};
     }
-    block.replace.pop_back();
+    body.pop_back();
     finish();
   }
   return out;

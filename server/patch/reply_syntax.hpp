@@ -45,7 +45,9 @@ struct SearchReplaceReply {
 };
 
 // Reads every SEARCH/REPLACE block. Fails on a block without its ======= line or cut off
-// before >>>>>>> REPLACE (unless a closing fence ends it).
+// before >>>>>>> REPLACE (unless a closing fence ends it). A block with several ======= lines
+// keeps every split (SearchReplace::splits). When the reply spells SEARCH and REPLACE out,
+// "<<<<<<< HEAD" and a bare ">>>>>>>" are content (a file with a merge conflict), not markers.
 std::variant<SearchReplaceReply, RepairFailure> parse_search_replace(const Views& lines,
                                                                    const ReplyContext& context);
 

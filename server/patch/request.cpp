@@ -161,13 +161,15 @@ PatchRequest parse_request(const json& params) {
   req.start_pos = require_integer(selection, "start_pos", "selection.");
   req.end_pos = require_integer(selection, "end_pos", "selection.");
 
-  const json& context = require(params, "context", "");
-  if (!context.is_object()) invalid("field \"context\" must be an object");
-  const json& root = require(context, "project_root", "context.");
-  if (!root.is_null() && !root.is_string()) {
-    invalid("field \"context.project_root\" must be a string or null");
+  // Without a project root (no context, or no root in it) the diff names the file by its
+  // base name.
+  if (const json* context = optional_field(params, "context")) {
+    if (!context->is_object()) invalid("field \"context\" must be an object or null");
+    if (const json* root = optional_field(*context, "project_root")) {
+      if (!root->is_string()) invalid("field \"context.project_root\" must be a string or null");
+      req.project_root = root->get<std::string>();
+    }
   }
-  if (root.is_string()) req.project_root = root.get<std::string>();
 
   req.instruction = optional_string(params, "instruction");
   req.model = optional_string(params, "model");

@@ -21,7 +21,7 @@ struct PatchRequest {
   std::int64_t start_pos = 1;
   std::int64_t end_pos = 1;
   std::string buffer_text;
-  std::string project_root;  // empty when the client sent null or ""
+  std::string project_root;  // empty when absent (with or without `context`), null or ""
   std::optional<std::string> instruction;
   std::optional<std::string> model;
   std::optional<double> temperature;

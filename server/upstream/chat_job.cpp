@@ -54,8 +54,10 @@ void ChatJob::attempt() {
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - std::chrono::steady_clock::now());
   HttpRequest req;
   req.url = cfg.chat_url;
-  req.headers = {"Authorization: Bearer " + cfg.api_key, "Content-Type: application/json",
+  req.headers = {"Content-Type: application/json",
                  streaming_ ? "Accept: text/event-stream" : "Accept: application/json"};
+  // A local model server without a key gets no Authorization header at all.
+  if (!cfg.api_key.empty()) req.headers.push_back("Authorization: Bearer " + cfg.api_key);
   req.body = body_text_;
   req.timeout_ms = std::max<long>(1, std::min<long>(cfg.timeout_s * 1000L, left.count()));
   req.idle_timeout_s = cfg.timeout_s;
@@ -163,6 +165,10 @@ void ChatJob::on_response(HttpResponse r) {
   if (finished_) return;
   transfer_.reset();
   stall_timer_.cancel();
+  if (r.curl_code != 0 && r.permanent) {
+    fail(unreachable_error(r.curl_error + " (" + r.hint + ")"));
+    return;
+  }
   if (r.curl_code != 0) {
     const bool past_deadline = std::chrono::steady_clock::now() + 100ms >= deadline_;
     const std::string what =

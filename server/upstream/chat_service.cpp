@@ -19,7 +19,7 @@ ChatService::ChatService(boost::asio::any_io_executor executor, app::ServerConte
 ChatService::~ChatService() = default;
 
 CurlTransport& ChatService::transport() {
-  if (!transport_) transport_ = std::make_unique<CurlTransport>();
+  if (!transport_) transport_ = std::make_unique<CurlTransport>(TlsTrust{ctx_.config.ca_file, ctx_.config.ca_dir});
   return *transport_;
 }
 
@@ -57,10 +57,12 @@ std::shared_ptr<ChatJob> ChatService::start(json body, ChatHandlers handlers) {
                                    "\"stream\" must be a boolean");
   }
   body["model"] = choose_model(body);
-  if (ctx_.config.api_key.empty()) {
+  if (ctx_.config.missing_key()) {
     throw proto::error_with_detail(proto::code::configuration, "No API key",
                                    "OPENAI_API_KEY is not set in lamp's environment; set it "
-                                   "(and OPENAI_BASE_URL for other providers) and restart lamp");
+                                   "(and OPENAI_BASE_URL for other providers) and restart lamp. "
+                                   "Only a base URL on this machine (localhost, 127.0.0.1, ::1) "
+                                   "works without a key");
   }
   auto job = std::make_shared<ChatJob>(*this, std::move(body), std::move(handlers));
   job->submit();

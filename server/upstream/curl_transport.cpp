@@ -85,11 +85,40 @@ size_t on_body(char* data, size_t size, size_t n, void* user) {
   return size * n;
 }
 
+constexpr const char* kTrustHint =
+    "to trust a corporate or self-hosted CA, set SSL_CERT_FILE (a PEM file of CA certificates) "
+    "or SSL_CERT_DIR (a directory of hashed certificates) in lamp's environment";
+
+// Failures a retry cannot fix, with what to do about them; nullptr for the others.
+const char* permanent_failure_hint(CURLcode code) {
+  switch (code) {
+    case CURLE_PEER_FAILED_VERIFICATION:
+      return kTrustHint;
+    case CURLE_SSL_CACERT_BADFILE:
+      return "the CA certificates cannot be read: check SSL_CERT_FILE and SSL_CERT_DIR";
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+    case CURLE_SSL_ENGINE_INITFAILED:
+      return "a TLS setting or certificate is wrong; retrying cannot help";
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_URL_MALFORMAT:
+      return "check OPENAI_BASE_URL (an http:// or https:// URL)";
+    default:
+      return nullptr;
+  }
+}
+
 }  // namespace
 
 class CurlTransport::Impl {
  public:
-  Impl() {
+  explicit Impl(TlsTrust trust) : trust_(std::move(trust)) {
     static const bool initialized = [] { return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK; }();
     if (!initialized) throw std::runtime_error("curl_global_init failed");
     multi_.reset(curl_multi_init());
@@ -173,6 +202,10 @@ class CurlTransport::Impl {
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, std::min(t->request.timeout_ms, 30000L));
+    // Proxies come from the environment (HTTPS_PROXY, https_proxy, http_proxy, NO_PROXY), as
+    // libcurl reads them when CURLOPT_PROXY is not set.
+    if (!trust_.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, trust_.ca_file.c_str());
+    if (!trust_.ca_dir.empty()) curl_easy_setopt(h, CURLOPT_CAPATH, trust_.ca_dir.c_str());
     if (t->request.streaming) {
       curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
       curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, t->request.idle_timeout_s);
@@ -213,6 +246,10 @@ class CurlTransport::Impl {
     if (code != CURLE_OK) {
       t->response.curl_error = t->error[0] ? t->error : curl_easy_strerror(code);
       t->response.timed_out = code == CURLE_OPERATION_TIMEDOUT;
+      if (const char* hint = permanent_failure_hint(code)) {
+        t->response.permanent = true;
+        t->response.hint = hint;
+      }
     }
     long status = 0;
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
@@ -222,6 +259,7 @@ class CurlTransport::Impl {
     t->on_done(std::move(t->response));
   }
 
+  const TlsTrust trust_;
   std::unique_ptr<CURLM, MultiDeleter> multi_;
   std::thread thread_;
   std::mutex mutex_;
@@ -233,7 +271,7 @@ class CurlTransport::Impl {
   std::unordered_map<TransferId, CURL*> by_id_;
 };
 
-CurlTransport::CurlTransport() : impl_(std::make_unique<Impl>()) {}
+CurlTransport::CurlTransport(TlsTrust trust) : impl_(std::make_unique<Impl>(std::move(trust))) {}
 CurlTransport::~CurlTransport() = default;
 
 CurlTransport::TransferId CurlTransport::start(HttpRequest request, ChunkHandler on_chunk,

@@ -23,6 +23,12 @@ struct HttpRequest {
   bool streaming = false;
 };
 
+// Who the transport trusts for HTTPS, beyond libcurl's defaults (the system CA store).
+struct TlsTrust {
+  std::string ca_file;  // CURLOPT_CAINFO when set (SSL_CERT_FILE)
+  std::string ca_dir;   // CURLOPT_CAPATH when set (SSL_CERT_DIR)
+};
+
 struct HttpResponse {
   long status = 0;                         // 0 when no HTTP response was received
   std::string content_type;
@@ -31,6 +37,10 @@ struct HttpResponse {
   int curl_code = 0;                       // CURLcode; 0 = transfer completed
   std::string curl_error;                  // human-readable when curl_code != 0
   bool timed_out = false;
+  // The failure cannot change on a retry (an untrusted certificate, a malformed URL); `hint`
+  // says what to set.
+  bool permanent = false;
+  std::string hint;
 };
 
 class CurlTransport {
@@ -41,7 +51,7 @@ class CurlTransport {
   using ChunkHandler = std::function<void(std::string_view bytes)>;
   using DoneHandler = std::function<void(HttpResponse response)>;
 
-  CurlTransport();
+  explicit CurlTransport(TlsTrust trust = {});
   ~CurlTransport();
   CurlTransport(const CurlTransport&) = delete;
   CurlTransport& operator=(const CurlTransport&) = delete;

@@ -310,7 +310,8 @@ TEST_F(ChatTest, ConfigurationErrors) {
   EXPECT_EQ(call_raw(c, json{{"messages", "nope"}})["error"]["code"], -32602);
 
   harness::TempDir other;
-  LampServer keyless(other.file("lamp.sock"), {{}, {{"OPENAI_BASE_URL", fake.base_url()}}, false, true});
+  // Not on this machine: a key is required (a loopback base works without one).
+  LampServer keyless(other.file("lamp.sock"), {{}, {{"OPENAI_BASE_URL", "https://api.example.invalid/v1"}}, false, true});
   RpcClient k(keyless.socket());
   auto no_key = call_raw(k, user_message("x"));
   EXPECT_EQ(no_key["error"]["code"], -32005);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // SEARCH/REPLACE and hunk application: the repair ladder, ambiguity, placeholders, line ends.
 #include "patch/apply_edits.hpp"
+#include "patch/indent_style.hpp"
 
 #include "support/apply_helpers.hpp"
 
@@ -151,4 +152,72 @@ TEST(ApplyEdits, AllOrNothing) {
   const std::string out = apply(kPy, "# TODO", {sr_edit("import os\n", "import sys\n"), sr_edit("nope\n", "x\n", "block 2")});
   ASSERT_TRUE(failed(out));
   EXPECT_NE(out.find("block 2"), std::string::npos);
+}
+
+// ---------------------------------------------------------------- the file's indentation style
+
+TEST(IndentStyle, TheFileUnitIsDetected) {
+  EXPECT_EQ(document_indent(split_lines("f() {\n\tx;\n\t\ty;\n\t * c\n}\n")).unit, "\t");
+  EXPECT_EQ(document_indent(split_lines("a:\n  b:\n    c: 1\n  d: 2\n")).unit, "  ");
+  EXPECT_EQ(document_indent(split_lines("def f():\n    if x:\n        y(a,\n          b)\n")).unit, "    ");
+  EXPECT_EQ(document_indent(split_lines("x = 1\ny = 2\n")).unit, "");
+  EXPECT_TRUE(document_indent(split_lines("f() {\n\t/*\n\t * c\n\t */\n}\n")).has(IndentShape::tabs_then_spaces));
+}
+
+TEST(IndentStyle, LinesWrittenInTheModelsUnitFollowTheFile) {
+  // A 4-space model, a tab file: levels are kept, written as tabs.
+  const std::string tabs = "int f() {\n\t// TODO: loop\n\treturn 0;\n}\n";
+  EXPECT_EQ(apply(tabs, "// TODO", {sr_edit("    // TODO: loop\n    return 0;\n",
+                                            "    for (;;) {\n        if (done()) {\n            break;\n        }\n"
+                                            "    }\n    return 0;\n")}),
+            "int f() {\n\tfor (;;) {\n\t\tif (done()) {\n\t\t\tbreak;\n\t\t}\n\t}\n\treturn 0;\n}\n");
+  // A tab model, a 4-space file.
+  EXPECT_EQ(apply(kPy, "# TODO", {sr_edit("\t# TODO: validate\n", "\tif w < 0:\n\t\traise ValueError\n")}),
+            "import os\n\ndef area(w, h):\n    if w < 0:\n        raise ValueError\n    return w * h\n\n"
+            "def main():\n    print(area(2, 3))\n");
+  // Alignment spaces after tabs only where the file has such lines.
+  const std::string aligned = "void f() {\n\t/*\n\t * doc\n\t */\n\tg(1);\n}\n";
+  EXPECT_EQ(apply(aligned, "g(1)", {sr_edit("    g(1);\n", "    g(1,\n      2);\n")}),
+            "void f() {\n\t/*\n\t * doc\n\t */\n\tg(1,\n\t  2);\n}\n");
+  const std::string plain = "void f() {\n\tg(1);\n}\n";
+  const std::string refused = apply(plain, "g(1)", {sr_edit("    g(1);\n", "    g(1,\n      2);\n")});
+  ASSERT_TRUE(failed(refused));
+  EXPECT_NE(refused.find("indents with tabs"), std::string::npos) << refused;
+}
+
+// ---------------------------------------------------------------- blocks with several =======
+
+namespace {
+
+Edit split_edit(std::vector<std::string> body, std::vector<std::size_t> dividers) {
+  SearchReplace block;
+  for (std::size_t d : dividers) {
+    block.splits.emplace_back(std::vector<std::string>(body.begin(), body.begin() + static_cast<std::ptrdiff_t>(d)),
+                              std::vector<std::string>(body.begin() + static_cast<std::ptrdiff_t>(d) + 1, body.end()));
+  }
+  block.search = block.splits.front().first;
+  block.replace = block.splits.front().second;
+  return {std::move(block), "block 1"};
+}
+
+}  // namespace
+
+TEST(ChooseSplit, TheLongestReadingOfOnePlaceWins) {
+  const std::string rst = "Title\n=======\n\nInstall\n=======\n\nRun make.\n";
+  EXPECT_EQ(apply(rst, "Run", {split_edit({"Install", "=======", "", "Run make.", "=======", "Install", "=======", "",
+                                           "Run make install."},
+                                          {1, 4, 6})}),
+            "Title\n=======\n\nInstall\n=======\n\nRun make install.\n");
+}
+
+TEST(ChooseSplit, ReadingsAtDifferentPlacesOrNowhereFail) {
+  const std::string text = "  Title\n=======\nBody\nTitle\nOther\n";
+  const std::string two = apply(text, "Body", {split_edit({"Title", "=======", "Body", "=======", "New"}, {1, 3})});
+  ASSERT_TRUE(failed(two));
+  EXPECT_NE(two.find("different edits"), std::string::npos) << two;
+  EXPECT_NE(two.find("matches line 4"), std::string::npos) << two;
+  EXPECT_NE(two.find("matches line 1"), std::string::npos) << two;
+  const std::string none = apply(text, "Body", {split_edit({"Nope", "=======", "Body", "=======", "New"}, {1, 3})});
+  ASSERT_TRUE(failed(none));
+  EXPECT_NE(none.find("for none of them"), std::string::npos) << none;
 }

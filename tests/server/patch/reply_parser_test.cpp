@@ -163,3 +163,20 @@ TEST(ReplyParser, NoChangeNeedsAVerdict) {
   EXPECT_FALSE(plan.declared_no_change);
   EXPECT_EQ(plan.edits.size(), 1u);
 }
+
+// Lines like the markers inside a block: every "=======" is a possible split, and with the
+// markers spelled out, "<<<<<<< HEAD" and a bare ">>>>>>>" are content.
+TEST(ReplyParser, MarkerLikeLinesInsideABlockAreKeptAsPossibleSplits) {
+  const auto plan = plan_of("<<<<<<< SEARCH\n<<<<<<< HEAD\na\n=======\nb\n>>>>>>>\n=======\nc\n>>>>>>> REPLACE\n");
+  ASSERT_EQ(plan.edits.size(), 1u);
+  const auto& block = sr(plan, 0);
+  EXPECT_EQ(block.search, (std::vector<std::string>{"<<<<<<< HEAD", "a"}));
+  ASSERT_EQ(block.splits.size(), 2u);
+  EXPECT_EQ(block.splits[1].first, (std::vector<std::string>{"<<<<<<< HEAD", "a", "=======", "b", ">>>>>>>"}));
+  EXPECT_EQ(block.splits[1].second, (std::vector<std::string>{"c"}));
+  // One divider: no alternatives.
+  EXPECT_TRUE(sr(plan_of("<<<<<<< SEARCH\nx\n=======\ny\n>>>>>>> REPLACE\n"), 0).splits.empty());
+  // Conflict-style markers alone still work as markers.
+  const auto conflict_style = plan_of("<<<<<<< HEAD\nx\n=======\ny\n>>>>>>>\n");
+  EXPECT_EQ(sr(conflict_style, 0).replace, (std::vector<std::string>{"y"}));
+}

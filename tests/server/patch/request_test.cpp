@@ -61,7 +61,7 @@ TEST(Request, InstructionDefaultsToTheCommentText) {
 }
 
 TEST(Request, MissingOrMistypedFieldsNameTheField) {
-  for (const char* field : {"file_path", "language", "comment_style", "buffer_text", "selection", "context"}) {
+  for (const char* field : {"file_path", "language", "comment_style", "buffer_text", "selection"}) {
     json params = valid_params();
     params.erase(field);
     EXPECT_NE(detail_of(params).find(std::string("\"") + field + "\""), std::string::npos) << field;
@@ -76,8 +76,10 @@ TEST(Request, MissingOrMistypedFieldsNameTheField) {
   params["selection"]["start_pos"] = 7.5;
   EXPECT_NE(detail_of(params).find("must be an integer"), std::string::npos);
   params = valid_params();
-  params["context"].erase("project_root");
-  EXPECT_NE(detail_of(params).find("context.project_root"), std::string::npos);
+  params["context"]["project_root"] = 42;
+  EXPECT_NE(detail_of(params).find("\"context.project_root\" must be a string or null"), std::string::npos);
+  params["context"] = "/home/u/proj";
+  EXPECT_NE(detail_of(params).find("\"context\" must be an object"), std::string::npos);
   params = valid_params();
   params["buffer_text"] = 42;
   EXPECT_NE(detail_of(params).find("\"buffer_text\" must be a string"), std::string::npos);
@@ -113,10 +115,19 @@ TEST(Request, SelectionErrorsAreInvalidParams) {
   EXPECT_NO_THROW(parse_request(params));
 }
 
-TEST(Request, NullProjectRootUsesTheBaseName) {
+// The project root is optional: absent, null, or no context at all name the file by its base name.
+TEST(Request, WithoutAProjectRootTheBaseNameIsUsed) {
   json params = valid_params();
   params["context"]["project_root"] = nullptr;
   EXPECT_EQ(parse_request(params).rel_path, "app.py");
+  params["context"].erase("project_root");
+  EXPECT_EQ(parse_request(params).rel_path, "app.py");
+  params["context"] = nullptr;
+  EXPECT_EQ(parse_request(params).rel_path, "app.py");
+  params.erase("context");
+  EXPECT_EQ(parse_request(params).rel_path, "app.py");
+  params["context"] = {{"project_root", "/home/u"}};
+  EXPECT_EQ(parse_request(params).rel_path, "proj/src/app.py");
 }
 
 TEST(RelativePath, InsideOutsideAndOddInputs) {

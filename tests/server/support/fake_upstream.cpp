@@ -3,41 +3,31 @@
 #include "support/fake_upstream.hpp"
 
 #include <curl/curl.h>
-#include <signal.h>
 
-#include <fstream>
 #include <stdexcept>
-#include <thread>
 
 namespace bp = boost::process;
 
 namespace lamp::harness {
 
-FakeUpstream::FakeUpstream(std::string replies_dir) {
-  if (replies_dir.empty()) replies_dir = std::string(LAMP_SOURCE_DIR) + "/tests/fixtures/replies";
+FakeUpstream::FakeUpstream(Options options) : options_(std::move(options)) {
+  if (options_.replies_dir.empty()) options_.replies_dir = std::string(LAMP_SOURCE_DIR) + "/tests/fixtures/replies";
   const auto port_file = dir_.file("port");
-  child_ = bp::child(bp::search_path("python3"), std::string(LAMP_SOURCE_DIR) + "/tests/fixtures/fake_upstream.py",
-                     "--api-key", kApiKey, "--replies", replies_dir, "--port-file", port_file,
-                     bp::std_out > bp::null, bp::std_err > dir_.file("stderr"), bp::std_in < bp::null);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (port_ == 0) {
-    std::ifstream in(port_file);
-    if (!(in >> port_)) port_ = 0;
-    if (port_ != 0) break;
-    if (!child_.running() || std::chrono::steady_clock::now() > deadline) {
-      throw std::runtime_error("fake upstream did not start: " + read_file(dir_.file("stderr")));
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  std::vector<std::string> args = {std::string(LAMP_SOURCE_DIR) + "/tests/fixtures/fake_upstream.py",
+                                   "--api-key", kApiKey, "--replies", options_.replies_dir,
+                                   "--port-file", port_file};
+  if (!options_.tls_cert.empty()) {
+    args.insert(args.end(), {"--tls-cert", options_.tls_cert, "--tls-key", options_.tls_key});
   }
+  if (!options_.chat_path.empty()) args.insert(args.end(), {"--chat-path", options_.chat_path});
+  if (options_.allow_no_auth) args.emplace_back("--allow-no-auth");
+  child_ = bp::child(bp::search_path("python3"), bp::args(args), bp::std_out > bp::null,
+                     bp::std_err > dir_.file("stderr"), bp::std_in < bp::null);
+  wait_until_ready(child_, [&] { return (port_ = read_port(port_file)) != 0; },
+                   [&] { return "fake upstream did not start: " + read_file(dir_.file("stderr")); });
 }
 
-FakeUpstream::~FakeUpstream() {
-  std::error_code ec;
-  if (child_.running(ec)) {
-    ::kill(child_.id(), SIGKILL);
-    child_.wait(ec);
-  }
-}
+FakeUpstream::~FakeUpstream() { kill_and_reap(child_); }
 
 namespace {
 
@@ -62,6 +52,8 @@ nlohmann::json FakeUpstream::control(const std::string& method, const std::strin
   curl_easy_setopt(h.get(), CURLOPT_WRITEFUNCTION, collect);
   curl_easy_setopt(h.get(), CURLOPT_WRITEDATA, &response);
   curl_easy_setopt(h.get(), CURLOPT_TIMEOUT, 10L);
+  curl_easy_setopt(h.get(), CURLOPT_NOPROXY, "*");
+  if (!options_.ca_file.empty()) curl_easy_setopt(h.get(), CURLOPT_CAINFO, options_.ca_file.c_str());
   const CURLcode rc = curl_easy_perform(h.get());
   curl_slist_free_all(headers);
   if (rc != CURLE_OK) throw std::runtime_error("fake upstream control " + path + ": " + curl_easy_strerror(rc));

@@ -39,7 +39,9 @@ bp::environment make_env(const std::map<std::string, std::string>& extra) {
   bp::environment env = boost::this_process::environment();
   // The tests decide about these; the developer's shell must not leak in.
   for (const char* name : {"LAMP_UDS", "OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_API_BASE",
-                           "LAMP_MODELS", "LAMP_DEFAULT_MODEL"}) {
+                           "LAMP_MODELS", "LAMP_DEFAULT_MODEL", "SSL_CERT_FILE", "SSL_CERT_DIR",
+                           "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY",
+                           "all_proxy", "NO_PROXY", "no_proxy"}) {
     env.erase(name);
   }
   // set(), not operator[]: Boost 1.74's environment::find compares past the end of shorter
@@ -81,22 +83,38 @@ LampServer::LampServer(std::string socket_path, Options options)
   child_ = bp::child(std::string(LAMP_BINARY), bp::args(args), make_env(options.env),
                      bp::std_err > log_path_, bp::std_out > bp::null, bp::std_in < bp::null);
   if (!options.wait_ready) return;
+  wait_until_ready(child_, [this] { return socket_answers(socket_); },
+                   [this] { return "lamp did not start: " + stderr_text(); });
+}
+
+LampServer::~LampServer() {
+  kill_and_reap(child_);
+  std::error_code ec;
+  std::filesystem::remove(log_path_, ec);
+}
+
+void wait_until_ready(bp::child& child, const std::function<bool()>& ready,
+                      const std::function<std::string()>& failure) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!socket_answers(socket_)) {
-    if (!child_.running() || std::chrono::steady_clock::now() > deadline) {
-      throw std::runtime_error("lamp did not start: " + stderr_text());
-    }
+  while (!ready()) {
+    std::error_code ec;
+    if (!child.running(ec) || std::chrono::steady_clock::now() > deadline) throw std::runtime_error(failure());
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
 }
 
-LampServer::~LampServer() {
+void kill_and_reap(bp::child& child) {
   std::error_code ec;
-  if (child_.running(ec)) {
-    ::kill(child_.id(), SIGKILL);
-    child_.wait(ec);
+  if (child.running(ec)) {
+    ::kill(child.id(), SIGKILL);
+    child.wait(ec);
   }
-  std::filesystem::remove(log_path_, ec);
+}
+
+int read_port(const std::string& port_file) {
+  std::ifstream in(port_file);
+  int port = 0;
+  return in >> port ? port : 0;
 }
 
 pid_t LampServer::pid() const { return child_.id(); }

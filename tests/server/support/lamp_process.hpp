@@ -8,6 +8,7 @@
 #include <boost/process.hpp>
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -58,6 +59,15 @@ class LampServer {
   std::string log_path_;
   boost::process::child child_;
 };
+
+// Helper processes (lamp, the fake upstream, the proxy): polls `ready` every 10 ms for up to
+// 10 s; throws std::runtime_error(failure()) when `child` exits first or time runs out.
+void wait_until_ready(boost::process::child& child, const std::function<bool()>& ready,
+                      const std::function<std::string()>& failure);
+// SIGKILLs `child` if it still runs, and reaps it.
+void kill_and_reap(boost::process::child& child);
+// The port number a helper wrote to `port_file`, or 0 while it has not.
+int read_port(const std::string& port_file);
 
 // True once something accepts connections at `path`.
 bool socket_answers(const std::string& path);

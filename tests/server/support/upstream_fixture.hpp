@@ -23,8 +23,20 @@ inline json user_message(const std::string& text) {
   return {{"messages", json::array({{{"role", "user"}, {"content", text}}})}};
 }
 
+// One call's outcome as the reply shows it: {"result": ...} or {"error": {code, message, data}}.
+inline json outcome_of(RpcClient& c, const std::string& method, const json& params) {
+  try {
+    return {{"result", c.call(method, params)}};
+  } catch (const proto::RpcError& e) {
+    return {{"error", e.to_json()}};
+  }
+}
+
 class UpstreamTest : public ::testing::Test {
  protected:
+  UpstreamTest() = default;
+  explicit UpstreamTest(FakeUpstream::Options fake_options) : fake(std::move(fake_options)) {}
+
   // Starts lamp against the fake with extra environment and `lamp serve` arguments.
   LampServer& start(std::map<std::string, std::string> env = {}, std::vector<std::string> extra_args = {}) {
     auto full = fake.lamp_env();

@@ -19,7 +19,7 @@ inline ByteRange range_of(const std::string& buffer, std::string_view selected) 
 }
 
 inline Edit sr_edit(std::string_view search, std::string_view replace, std::string label = "block 1") {
-  return {SearchReplace{split_content_copy(search), split_content_copy(replace)}, std::move(label)};
+  return {SearchReplace{split_content_copy(search), split_content_copy(replace), {}}, std::move(label)};
 }
 
 inline Edit hunk_edit(std::string_view body, std::string label = "hunk 1") {
