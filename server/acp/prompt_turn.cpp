@@ -92,13 +92,6 @@ std::string_view stop_reason_for(const json& finish_reason) {
   return "end_turn";
 }
 
-const json& first_choice(const json& response) {
-  static const json none = json::object();
-  const auto choices = response.find("choices");
-  if (choices == response.end() || !choices->is_array() || choices->empty()) return none;
-  return (*choices)[0].is_object() ? (*choices)[0] : none;
-}
-
 // The new text of each file an edit block names (pure: runs on the CPU pool). A block that
 // changes nothing is dropped; one that does not apply is kept with its failure.
 std::vector<ReadyEdit> apply_blocks(const std::vector<std::pair<EditBlock, std::string>>& blocks) {
@@ -187,7 +180,7 @@ void PromptTurn::ask_model() {
   handlers.on_delta = [weak = weak_from_this()](const json& delta) {
     if (const auto self = weak.lock()) self->on_delta(delta);
   };
-  handlers.on_done = [weak = weak_from_this()](std::variant<json, proto::RpcError> outcome) {
+  handlers.on_done = [weak = weak_from_this()](std::variant<upstream::ChatReply, proto::RpcError> outcome) {
     if (const auto self = weak.lock()) self->on_done(std::move(outcome));
   };
   try {
@@ -205,22 +198,19 @@ void PromptTurn::on_delta(const json& delta) {
   send_chunk(filter_.feed(text));
 }
 
-void PromptTurn::on_done(std::variant<json, proto::RpcError> outcome) {
+void PromptTurn::on_done(std::variant<upstream::ChatReply, proto::RpcError> outcome) {
   if (over_) return;
   if (const auto* error = std::get_if<proto::RpcError>(&outcome)) {
     fail(*error);
     return;
   }
-  const json& choice = first_choice(std::get<json>(outcome));
-  if (reply_.empty()) {  // an upstream that answered without streaming
-    const json message = choice.value("message", json::object());
-    if (message.is_object() && message.value("content", json()).is_string()) {
-      reply_ = message["content"].get<std::string>();
-      send_chunk(filter_.feed(reply_));
-    }
+  const auto& reply = std::get<upstream::ChatReply>(outcome);
+  if (reply_.empty() && !reply.content.empty()) {  // an upstream that answered without streaming
+    reply_ = reply.content;
+    send_chunk(filter_.feed(reply_));
   }
   send_chunk(filter_.finish());
-  const auto stop = stop_reason_for(choice.value("finish_reason", json()));
+  const auto stop = stop_reason_for(reply.finish_reason);
   if (stop == "refusal") {
     finish(stop, false);  // ACP: a refused prompt is left out of the next turn's context
     return;

@@ -7,6 +7,7 @@
 #include "acp/edits.hpp"
 #include "proto/jsonrpc.hpp"
 #include "rpc/call.hpp"
+#include "upstream/chat_reply.hpp"
 
 #include <boost/asio/thread_pool.hpp>
 #include <memory>
@@ -78,7 +79,7 @@ class PromptTurn : public std::enable_shared_from_this<PromptTurn> {
   void read_links(std::size_t from);
   void ask_model();
   void on_delta(const json& delta);
-  void on_done(std::variant<json, proto::RpcError> outcome);
+  void on_done(std::variant<upstream::ChatReply, proto::RpcError> outcome);
   void apply_edits_then_review();
   void review(std::vector<ReadyEdit> edits);
   void finish(std::string_view stop_reason, bool remember);

@@ -2,6 +2,7 @@
 // `lamp chat`: one chat completion through the server; prints the assistant's text, streamed
 // as it arrives with --stream.
 #include "cli/client_call.hpp"
+#include "upstream/chat_reply.hpp"
 
 #include <iostream>
 #include <optional>
@@ -47,8 +48,7 @@ int chat(const ChatOptions& o) {
     // Generous: the server enforces the real deadlines and reports them as errors.
     const json result = c.call("chat.completions", request_body(o), std::chrono::hours(1), on_notification);
     if (!o.stream || !printed) {
-      const auto& content = result.at("choices").at(0).at("message").value("content", json(""));
-      std::cout << (content.is_string() ? content.get<std::string>() : proto::dump(content));
+      std::cout << upstream::ChatReply::from_response(result).content;
     }
     std::cout << '\n';
     return 0;

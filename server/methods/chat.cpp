@@ -18,11 +18,11 @@ upstream::ChatHandlers call_handlers(const std::shared_ptr<rpc::Call>& call) {
     if (!detail.empty()) params["detail"] = detail;
     c->notify("$/progress", std::move(params));
   };
-  h.on_done = [weak](std::variant<json, proto::RpcError> outcome) {
+  h.on_done = [weak](std::variant<upstream::ChatReply, proto::RpcError> outcome) {
     auto c = weak.lock();
     if (!c) return;
-    if (auto* result = std::get_if<json>(&outcome)) {
-      c->reply(std::move(*result));
+    if (auto* result = std::get_if<upstream::ChatReply>(&outcome)) {
+      c->reply(std::move(result->raw));
     } else {
       c->fail(std::get<proto::RpcError>(outcome));
     }

@@ -41,29 +41,24 @@ class PatchSession : public std::enable_shared_from_this<PatchSession> {
     if (request_.temperature) body["temperature"] = *request_.temperature;
     if (request_.max_tokens) body["max_tokens"] = *request_.max_tokens;
     auto handlers = call_handlers(call_);
-    handlers.on_done = [self = shared_from_this()](std::variant<json, proto::RpcError> outcome) {
+    handlers.on_done = [self = shared_from_this()](std::variant<upstream::ChatReply, proto::RpcError> outcome) {
       self->job_.reset();
       if (auto* error = std::get_if<proto::RpcError>(&outcome)) {
         self->call_->fail(*error);
       } else {
-        self->on_reply(std::move(std::get<json>(outcome)));
+        self->on_reply(std::move(std::get<upstream::ChatReply>(outcome)));
       }
     };
     job_ = chat_.start(std::move(body), std::move(handlers));
   }
 
-  void on_reply(json response) {
-    add_usage(response.value("usage", json()));
-    if (response.contains("model") && response["model"].is_string()) model_ = response["model"];
-    std::string reply;
-    try {
-      const auto& content = response.at("choices").at(0).at("message").at("content");
-      if (content.is_string()) reply = content.get<std::string>();
-    } catch (const json::exception&) {
-    }
+  void on_reply(upstream::ChatReply response) {
+    add_usage(response.usage);
+    if (!response.model.empty()) model_ = response.model;
+    std::string reply = std::move(response.content);
     if (reply.empty()) {
       call_->fail(proto::RpcError(code::unusable_reply, "The model's reply is empty",
-                                  {{"reply", proto::utf8_prefix(proto::dump(response), kReplyExcerptBytes)}}));
+                                  {{"reply", proto::utf8_prefix(proto::dump(response.raw), kReplyExcerptBytes)}}));
       return;
     }
     notify_stage("validating");

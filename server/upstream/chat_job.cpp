@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// ChatJob implementation: attempts, retry decisions, SSE assembly and error shaping.
+// ChatJob implementation: attempts, retry decisions, the stream's events, and error shaping.
 #include "upstream/chat_job.hpp"
 
 #include "app/redact.hpp"
@@ -16,27 +16,27 @@ namespace code = proto::code;
 
 constexpr std::size_t kBodyExcerptBytes = 2048;
 
-
 }  // namespace
 
-ChatJob::ChatJob(ChatService& service, json body, ChatHandlers handlers)
-    : service_(service),
+ChatJob::ChatJob(ChatJobDeps deps, json body, ChatHandlers handlers)
+    : deps_(std::move(deps)),
       body_(std::move(body)),
       body_text_(proto::dump(body_)),
       streaming_(body_.value("stream", false)),
       handlers_(std::move(handlers)),
-      backoff_timer_(service.executor_),
-      stall_timer_(service.executor_) {}
+      backoff_timer_(deps_.executor),
+      stall_timer_(deps_.executor),
+      stream_(body_["model"]) {}
 
 void ChatJob::submit() {
   self_ = shared_from_this();
-  ticket_ = service_.scheduler_.submit([weak = weak_from_this()](UpstreamScheduler::SlotPtr slot) {
+  ticket_ = deps_.scheduler.submit([weak = weak_from_this()](UpstreamScheduler::SlotPtr slot) {
     auto self = weak.lock();
     if (!self || self->finished_) return;  // the slot is released as it goes out of scope
     self->slot_ = std::move(slot);
     self->ticket_ = 0;
     self->started_ = std::chrono::steady_clock::now();
-    self->deadline_ = self->started_ + std::chrono::seconds(self->service_.ctx_.config.deadline_s);
+    self->deadline_ = self->started_ + std::chrono::seconds(self->deps_.config.deadline_s);
     self->attempt();
   });
   if (ticket_ != 0 && handlers_.on_progress) handlers_.on_progress("queued", "");
@@ -44,13 +44,13 @@ void ChatJob::submit() {
 
 void ChatJob::attempt() {
   ++attempts_;
-  service_.ctx_.upstream.calls.fetch_add(1, std::memory_order_relaxed);
+  deps_.stats.calls.fetch_add(1, std::memory_order_relaxed);
   if (handlers_.on_progress) {
-    const int total = service_.policy_.max_retries + 1;
+    const int total = deps_.policy.max_retries + 1;
     handlers_.on_progress("upstream", attempts_ == 1 ? "" : "attempt " + std::to_string(attempts_) +
                                                                 " of " + std::to_string(total));
   }
-  const auto& cfg = service_.ctx_.config;
+  const auto& cfg = deps_.config;
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - std::chrono::steady_clock::now());
   HttpRequest req;
   req.url = cfg.chat_url;
@@ -64,9 +64,9 @@ void ChatJob::attempt() {
   req.stream_timeout_ms = std::max<long>(1, left.count());
   req.streaming = streaming_;
   sse_ = SseParser();
-  done_marker_ = false;
+  stream_ = StreamAssembly(body_["model"]);
 
-  auto executor = service_.executor_;
+  auto executor = deps_.executor;
   std::weak_ptr<ChatJob> weak = weak_from_this();
   CurlTransport::ChunkHandler on_chunk;
   if (streaming_) {
@@ -76,7 +76,7 @@ void ChatJob::attempt() {
       });
     };
   }
-  transfer_ = service_.transport().start(std::move(req), std::move(on_chunk),
+  transfer_ = deps_.transport.start(std::move(req), std::move(on_chunk),
                                         [executor, weak](HttpResponse response) {
                                           boost::asio::post(executor, [weak, r = std::move(response)]() mutable {
                                             if (auto self = weak.lock()) self->on_response(std::move(r));
@@ -88,14 +88,14 @@ void ChatJob::attempt() {
 // A stream must deliver a complete event every timeout_s: curl's low-speed check sees bytes
 // only, so an upstream dripping a byte a second would otherwise hold the call until the deadline.
 void ChatJob::watch_stream() {
-  stall_timer_.expires_after(std::chrono::seconds(service_.ctx_.config.timeout_s));
+  stall_timer_.expires_after(std::chrono::seconds(deps_.config.timeout_s));
   stall_timer_.async_wait([weak = weak_from_this(), attempt = attempts_](const boost::system::error_code& ec) {
     auto self = weak.lock();
     if (ec || !self || self->finished_ || self->attempts_ != attempt || !self->transfer_) return;
-    self->service_.transport().cancel(*self->transfer_);
+    self->deps_.transport.cancel(*self->transfer_);
     self->transfer_.reset();
     const std::string what =
-        "the stream stalled: no event for " + std::to_string(self->service_.ctx_.config.timeout_s) + " s";
+        "the stream stalled: no event for " + std::to_string(self->deps_.config.timeout_s) + " s";
     self->transfer_failed(what, what);
   });
 }
@@ -118,47 +118,34 @@ void ChatJob::on_chunk(std::string bytes) {
       if (finished_) return;
     }
   } catch (const std::length_error& e) {
-    fail(proto::RpcError(code::unusable_reply, "Malformed upstream stream", {{"detail", e.what()}}));
+    malformed_stream(e.what());
   }
+}
+
+void ChatJob::malformed_stream(const std::string& detail) {
+  fail(proto::RpcError(code::unusable_reply, "Malformed upstream stream", {{"detail", detail}}));
 }
 
 void ChatJob::on_event(const std::string& data) {
   watch_stream();
-  if (data == "[DONE]") {
-    done_marker_ = true;
-    return;
+  switch (stream_.add(data)) {
+    case StreamAssembly::Event::ignored:
+      return;
+    case StreamAssembly::Event::not_json:
+      fail(proto::RpcError(code::unusable_reply, "Malformed upstream stream",
+                           {{"detail", "a server-sent event is not a JSON object"},
+                            {"reply", proto::utf8_prefix(redact(data), kBodyExcerptBytes)}}));
+      return;
+    case StreamAssembly::Event::upstream_error:
+      fail(proto::RpcError(code::upstream_http, "Upstream error in stream",
+                           {{"status", 200}, {"body", proto::utf8_prefix(redact(data), kBodyExcerptBytes)},
+                            {"retry_after", nullptr}, {"attempts", attempts_}}));
+      return;
+    case StreamAssembly::Event::delta:
+      if (deltas_sent_++ == 0 && handlers_.on_progress) handlers_.on_progress("streaming", "");
+      if (handlers_.on_delta) handlers_.on_delta(stream_.last_delta());
+      return;
   }
-  json chunk = json::parse(data, nullptr, /*allow_exceptions=*/false);
-  if (chunk.is_discarded() || !chunk.is_object()) {
-    fail(proto::RpcError(code::unusable_reply, "Malformed upstream stream",
-                         {{"detail", "a server-sent event is not a JSON object"},
-                          {"reply", proto::utf8_prefix(redact(data), kBodyExcerptBytes)}}));
-    return;
-  }
-  if (chunk.contains("error")) {
-    fail(proto::RpcError(code::upstream_http, "Upstream error in stream",
-                         {{"status", 200}, {"body", proto::utf8_prefix(redact(data), kBodyExcerptBytes)},
-                          {"retry_after", nullptr}, {"attempts", attempts_}}));
-    return;
-  }
-  for (const char* key : {"id", "created", "model", "system_fingerprint"}) {
-    if (chunk.contains(key)) stream_meta_[key] = chunk[key];
-  }
-  if (chunk.contains("usage") && !chunk["usage"].is_null()) stream_meta_["usage"] = chunk["usage"];
-  const auto choices = chunk.find("choices");
-  if (choices == chunk.end() || !choices->is_array() || choices->empty()) return;
-  const json& choice = (*choices)[0];
-  if (choice.contains("finish_reason") && !choice["finish_reason"].is_null()) {
-    finish_reason_ = choice["finish_reason"];
-  }
-  const auto delta = choice.find("delta");
-  if (delta == choice.end() || !delta->is_object()) return;
-  if (auto role = delta->find("role"); role != delta->end() && role->is_string()) role_ = *role;
-  if (auto content = delta->find("content"); content != delta->end() && content->is_string()) {
-    content_ += content->get<std::string>();
-  }
-  if (deltas_sent_++ == 0 && handlers_.on_progress) handlers_.on_progress("streaming", "");
-  if (handlers_.on_delta) handlers_.on_delta(*delta);
 }
 
 void ChatJob::on_response(HttpResponse r) {
@@ -173,8 +160,8 @@ void ChatJob::on_response(HttpResponse r) {
     const bool past_deadline = std::chrono::steady_clock::now() + 100ms >= deadline_;
     const std::string what =
         !r.timed_out ? r.curl_error
-        : past_deadline ? "the overall deadline of " + std::to_string(service_.ctx_.config.deadline_s) + " s passed"
-                        : "timed out after " + std::to_string(service_.ctx_.config.timeout_s) + " s";
+        : past_deadline ? "the overall deadline of " + std::to_string(deps_.config.deadline_s) + " s passed"
+                        : "timed out after " + std::to_string(deps_.config.timeout_s) + " s";
     transfer_failed("the stream broke: " + what, what);
     return;
   }
@@ -207,16 +194,16 @@ void ChatJob::on_response(HttpResponse r) {
 }
 
 void ChatJob::retry_or_fail(std::optional<std::chrono::milliseconds> retry_after, proto::RpcError error) {
-  if (attempts_ > service_.policy_.max_retries) {
+  if (attempts_ > deps_.policy.max_retries) {
     fail(std::move(error));
     return;
   }
-  const auto delay = retry_after ? *retry_after : service_.policy_.backoff(attempts_, service_.rng_);
+  const auto delay = retry_after ? *retry_after : deps_.policy.backoff(attempts_, deps_.rng);
   if (std::chrono::steady_clock::now() + delay >= deadline_) {
     fail(std::move(error));
     return;
   }
-  service_.ctx_.upstream.retries.fetch_add(1, std::memory_order_relaxed);
+  deps_.stats.retries.fetch_add(1, std::memory_order_relaxed);
   backoff_timer_.expires_after(delay);
   backoff_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
     if (!ec && !self->finished_) self->attempt();
@@ -227,32 +214,24 @@ void ChatJob::finish_stream() {
   try {
     if (auto last = sse_.finish()) on_event(*last);
   } catch (const std::length_error& e) {
-    fail(proto::RpcError(code::unusable_reply, "Malformed upstream stream", {{"detail", e.what()}}));
+    malformed_stream(e.what());
   }
   if (finished_) return;
-  if (!done_marker_ && finish_reason_.is_null()) {
+  if (!stream_.complete()) {
     fail(unreachable_error("the stream ended before [DONE]"));
     return;
   }
-  json message = {{"role", role_}, {"content", content_}};
-  json result = {{"id", stream_meta_.value("id", json("chatcmpl-lamp"))},
-                 {"object", "chat.completion"},
-                 {"created", stream_meta_.value("created", json(0))},
-                 {"model", stream_meta_.value("model", body_["model"])},
-                 {"choices", json::array({{{"index", 0}, {"message", message}, {"finish_reason", finish_reason_}}})}};
-  if (stream_meta_.contains("usage")) result["usage"] = stream_meta_["usage"];
-  if (stream_meta_.contains("system_fingerprint")) result["system_fingerprint"] = stream_meta_["system_fingerprint"];
-  succeed(std::move(result));
+  succeed(stream_.result());
 }
 
 void ChatJob::succeed(json result) {
   auto on_done = std::move(handlers_.on_done);
   end();
-  if (on_done) on_done(std::move(result));
+  if (on_done) on_done(ChatReply::from_response(std::move(result)));
 }
 
 void ChatJob::fail(proto::RpcError error) {
-  service_.ctx_.upstream.failures.fetch_add(1, std::memory_order_relaxed);
+  deps_.stats.failures.fetch_add(1, std::memory_order_relaxed);
   auto on_done = std::move(handlers_.on_done);
   end();
   if (on_done) on_done(std::move(error));
@@ -266,11 +245,11 @@ void ChatJob::cancel() {
 void ChatJob::end() {
   if (finished_) return;
   finished_ = true;
-  if (transfer_) service_.transport().cancel(*transfer_);
+  if (transfer_) deps_.transport.cancel(*transfer_);
   transfer_.reset();
   backoff_timer_.cancel();
   stall_timer_.cancel();
-  if (ticket_ != 0) service_.scheduler_.withdraw(ticket_);
+  if (ticket_ != 0) deps_.scheduler.withdraw(ticket_);
   handlers_ = {};
   slot_.reset();  // may start the next queued job
   self_.reset();  // last: may destroy this job
@@ -300,7 +279,7 @@ proto::RpcError ChatJob::unreachable_error(const std::string& detail) const {
 }
 
 std::string ChatJob::redact(std::string text) const {
-  app::replace_every(text, service_.ctx_.config.api_key, app::kRedacted);
+  app::replace_every(text, deps_.config.api_key, app::kRedacted);
   return text;
 }
 

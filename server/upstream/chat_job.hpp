@@ -5,6 +5,7 @@
 
 #include "upstream/chat_service.hpp"
 #include "upstream/sse_parser.hpp"
+#include "upstream/stream_assembly.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 
@@ -15,7 +16,7 @@ namespace lamp::upstream {
 
 class ChatJob : public std::enable_shared_from_this<ChatJob> {
  public:
-  ChatJob(ChatService& service, json body, ChatHandlers handlers);
+  ChatJob(ChatJobDeps deps, json body, ChatHandlers handlers);
 
   void submit();
   // Executor thread: abort at once (queue, backoff or transfer); no handler runs afterwards.
@@ -27,6 +28,7 @@ class ChatJob : public std::enable_shared_from_this<ChatJob> {
   void attempt();
   void on_chunk(std::string bytes);
   void on_event(const std::string& data);
+  void malformed_stream(const std::string& detail);
   void watch_stream();
   // A transfer ended without a reply: fail with `after_deltas` once deltas went out, else retry
   // (or fail) with `before_deltas`.
@@ -42,7 +44,7 @@ class ChatJob : public std::enable_shared_from_this<ChatJob> {
   std::string redact(std::string text) const;
   long long elapsed_ms() const;
 
-  ChatService& service_;
+  ChatJobDeps deps_;
   json body_;
   std::string body_text_;
   bool streaming_;
@@ -58,14 +60,10 @@ class ChatJob : public std::enable_shared_from_this<ChatJob> {
   int attempts_ = 0;
   bool finished_ = false;
 
-  // Stream assembly.
+  // Streaming: the events of the current attempt, and what they amount to.
   SseParser sse_;
-  bool done_marker_ = false;
+  StreamAssembly stream_;
   std::size_t deltas_sent_ = 0;
-  json stream_meta_ = json::object();  // id, created, model, usage seen in chunks
-  std::string role_ = "assistant";
-  std::string content_;
-  json finish_reason_ = nullptr;
 };
 
 }  // namespace lamp::upstream

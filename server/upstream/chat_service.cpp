@@ -28,8 +28,7 @@ std::string ChatService::choose_model(const json& body) const {
   std::string model = cfg.default_model;
   if (auto it = body.find("model"); it != body.end() && !it->is_null()) {
     if (!it->is_string() || it->get<std::string>().empty()) {
-      throw proto::error_with_detail(proto::code::invalid_params, "Invalid params",
-                                     "\"model\" must be a non-empty string");
+      throw proto::invalid_params("\"model\" must be a non-empty string");
     }
     model = it->get<std::string>();
   }
@@ -45,16 +44,13 @@ std::string ChatService::choose_model(const json& body) const {
 
 std::shared_ptr<ChatJob> ChatService::start(json body, ChatHandlers handlers) {
   if (!body.is_object()) {
-    throw proto::error_with_detail(proto::code::invalid_params, "Invalid params",
-                                   "params must be a chat-completions request object");
+    throw proto::invalid_params("params must be a chat-completions request object");
   }
   if (auto m = body.find("messages"); m == body.end() || !m->is_array() || m->empty()) {
-    throw proto::error_with_detail(proto::code::invalid_params, "Invalid params",
-                                   "\"messages\" must be a non-empty array");
+    throw proto::invalid_params("\"messages\" must be a non-empty array");
   }
   if (auto s = body.find("stream"); s != body.end() && !s->is_boolean() && !s->is_null()) {
-    throw proto::error_with_detail(proto::code::invalid_params, "Invalid params",
-                                   "\"stream\" must be a boolean");
+    throw proto::invalid_params("\"stream\" must be a boolean");
   }
   body["model"] = choose_model(body);
   if (ctx_.config.missing_key()) {
@@ -64,7 +60,9 @@ std::shared_ptr<ChatJob> ChatService::start(json body, ChatHandlers handlers) {
                                    "Only a base URL on this machine (localhost, 127.0.0.1, ::1) "
                                    "works without a key");
   }
-  auto job = std::make_shared<ChatJob>(*this, std::move(body), std::move(handlers));
+  auto job = std::make_shared<ChatJob>(
+      ChatJobDeps{executor_, ctx_.config, ctx_.upstream, policy_, rng_, scheduler_, transport()}, std::move(body),
+      std::move(handlers));
   job->submit();
   return job;
 }

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Upstream building blocks without the network: SSE parsing, retry timing, the scheduler.
+// Upstream building blocks without the network: SSE parsing, stream assembly, the typed reply,
+// retry timing, the scheduler.
+#include "upstream/chat_reply.hpp"
 #include "upstream/retry_policy.hpp"
 #include "upstream/scheduler.hpp"
 #include "upstream/sse_parser.hpp"
+#include "upstream/stream_assembly.hpp"
 
 #include <gtest/gtest.h>
 
@@ -103,4 +106,36 @@ TEST(UpstreamScheduler, CapacityFifoAndQueueBound) {
   auto rest = std::move(slots);
   rest.clear();
   EXPECT_EQ(stats.active.load(), 0);
+}
+
+TEST(StreamAssembly, ChunksBecomeOneCompletion) {
+  upstream::StreamAssembly stream(proto::json("asked-model"));
+  using Event = upstream::StreamAssembly::Event;
+  EXPECT_EQ(stream.add(R"({"id":"c1","model":"m","choices":[{"delta":{"role":"assistant","content":"Hel"}}]})"),
+            Event::delta);
+  EXPECT_EQ(stream.last_delta()["content"], "Hel");
+  EXPECT_FALSE(stream.complete());
+  EXPECT_EQ(stream.add(R"({"choices":[{"delta":{"content":"lo"},"finish_reason":"stop"}]})"), Event::delta);
+  EXPECT_EQ(stream.add(R"({"choices":[],"usage":{"total_tokens":3}})"), Event::ignored);
+  EXPECT_TRUE(stream.complete());
+  EXPECT_EQ(stream.add("[DONE]"), Event::ignored);
+  const auto reply = upstream::ChatReply::from_response(stream.result());
+  EXPECT_EQ(reply.content, "Hello");
+  EXPECT_EQ(reply.finish_reason, "stop");
+  EXPECT_EQ(reply.model, "m");
+  EXPECT_EQ(reply.usage["total_tokens"], 3);
+  EXPECT_EQ(reply.raw["id"], "c1");
+  EXPECT_EQ(stream.add("not json"), Event::not_json);
+  EXPECT_EQ(stream.add(R"({"error":{"message":"overloaded"}})"), Event::upstream_error);
+}
+
+TEST(ChatReply, OddShapesGiveEmptyFields) {
+  for (const char* text : {R"({})", R"({"choices":[]})", R"({"choices":[{"message":{"content":null}}]})",
+                           R"({"choices":["x"],"model":7})", R"([1])"}) {
+    const auto reply = upstream::ChatReply::from_response(proto::json::parse(text));
+    EXPECT_EQ(reply.content, "") << text;
+    EXPECT_EQ(reply.model, "") << text;
+    EXPECT_TRUE(reply.finish_reason.is_null()) << text;
+    EXPECT_EQ(reply.raw, proto::json::parse(text)) << text;
+  }
 }
