@@ -5,6 +5,7 @@
 
 #include "proto/frame_splitter.hpp"
 #include "proto/socket_path.hpp"
+#include "proto/utf8.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -53,50 +54,12 @@ UniqueFd connect_unix(const std::string& path) {
   return fd;
 }
 
-// Length of the well-formed UTF-8 sequence at the start of `s`, or 0 when it is not one
-// (overlong forms, surrogates and code points past U+10FFFF are rejected).
-std::size_t utf8_sequence(std::string_view s) {
-  const auto b = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
-  const unsigned char c = b(0);
-  if (c < 0x80) return 1;
-  std::size_t n = 0;
-  unsigned lo = 0x80, hi = 0xBF;  // bounds of the second byte
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (s.size() < n || b(1) < lo || b(1) > hi) return 0;
-  for (std::size_t i = 2; i < n; ++i) {
-    if (b(i) < 0x80 || b(i) > 0xBF) return 0;
-  }
-  return n;
-}
-
-// Emacs' make_string refuses ill-formed UTF-8, so text handed to Lisp must be checked.
-bool valid_utf8(std::string_view s) {
-  while (!s.empty()) {
-    const std::size_t n = utf8_sequence(s);
-    if (n == 0) return false;
-    s.remove_prefix(n);
-  }
-  return true;
-}
-
 // `s` with every ill-formed byte replaced by U+FFFD.
 std::string sanitized(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   while (!s.empty()) {
-    const std::size_t n = utf8_sequence(s);
+    const std::size_t n = proto::utf8_sequence_length(s);
     if (n == 0) {
       out.append("\xEF\xBF\xBD");
       s.remove_prefix(1);
@@ -128,7 +91,7 @@ Inbound to_inbound(proto::Frame&& frame, const ConnectionOptions& options, std::
       break;
     case proto::Frame::Kind::message:
       if (!options.parse) {
-        if (valid_utf8(frame.body)) {
+        if (proto::valid_utf8(frame.body)) {
           in.kind = Inbound::Kind::text;
           in.text = std::move(frame.body);
         } else {

@@ -3,6 +3,7 @@
 // `nc -U SOCKET`): the ACP methods, and the sessions they create (docs/acp.md).
 #pragma once
 
+#include "acp/session.hpp"
 #include "proto/jsonrpc.hpp"
 #include "rpc/registry.hpp"
 
@@ -14,9 +15,6 @@
 #include <string>
 #include <string_view>
 
-namespace lamp::rpc {
-class Dispatcher;
-}
 namespace lamp::upstream {
 class ChatService;
 }
@@ -24,31 +22,6 @@ class ChatService;
 namespace lamp::acp {
 
 using proto::json;
-
-class PromptTurn;
-
-// Session: one ACP conversation. Owned by the SessionStore; belongs to the connection that
-// created it and lives until that connection is gone.
-
-// What the client said it can do in `initialize` (clientCapabilities.fs).
-struct ClientCapabilities {
-  bool read_text_file = false;
-  bool write_text_file = false;
-};
-
-struct Session {
-  std::string id;
-  std::string cwd;  // absolute
-  std::weak_ptr<rpc::Dispatcher> owner;
-  ClientCapabilities client;
-  // The conversation so far as OpenAI chat messages (user and assistant turns, no system).
-  json history = json::array();
-  // Latest text lamp knows for each file (attached, read or written): what edits start from.
-  std::map<std::string, std::string, std::less<>> files;
-  // The prompt being answered, if any: one at a time per session.
-  std::shared_ptr<PromptTurn> turn;
-  std::uint64_t next_tool_call = 1;
-};
 
 // SessionStore: every ACP session of the server (sessionId -> Session) and what each
 // connection advertised in `initialize`. Sessions of closed connections are dropped.

@@ -4,6 +4,7 @@
 
 #include "acp/protocol.hpp"
 #include "patch/apply_edits.hpp"
+#include "patch/reply_format.hpp"
 #include "patch/reply_parser.hpp"
 
 #include <algorithm>
@@ -23,12 +24,9 @@ When the user asks you to change an attached file:
 - Then give one fenced block per changed file whose opening line names the file after the
   language, for example ```python path=/absolute/path/of/file.py
 - Inside it, write SEARCH/REPLACE blocks:
-<<<<<<< SEARCH
-lines copied exactly from the file
-=======
-the lines that replace them
->>>>>>> REPLACE
-- SEARCH must be copied character for character (indentation, comments, blank lines) and match
+)";
+
+constexpr std::string_view kPromptRules = R"(- SEARCH must be copied character for character (indentation, comments, blank lines) and match
   one place only; add a few unchanged lines around the change when needed to make it unique.
 - REPLACE must be complete, working code: never abbreviate with "..." or "rest unchanged".
 - To rewrite a short file completely, the block may instead hold the complete new content.
@@ -46,6 +44,8 @@ std::string_view trim_right(std::string_view s) {
 
 std::string system_prompt(std::string_view cwd) {
   std::string out(kPrompt);
+  out += patch::kSearchReplaceBlock;
+  out += kPromptRules;
   out += "The session's working directory is ";
   out += cwd;
   out += ".\n";

@@ -3,7 +3,7 @@
 // streamed answer without them, the file's new text, and the review through the client.
 #pragma once
 
-#include "acp/agent.hpp"
+#include "acp/session.hpp"
 #include "acp/protocol.hpp"
 
 #include <functional>

@@ -3,7 +3,7 @@
 // answers it from request to stopReason.
 #pragma once
 
-#include "acp/agent.hpp"
+#include "acp/session.hpp"
 #include "acp/edits.hpp"
 #include "proto/jsonrpc.hpp"
 #include "rpc/call.hpp"

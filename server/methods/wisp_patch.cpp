@@ -67,9 +67,7 @@ class PatchSession : public std::enable_shared_from_this<PatchSession> {
       std::variant<patch::PatchOutcome, proto::RpcError> outcome = proto::RpcError(code::internal_error, "");
       try {
         outcome = patch::make_patch(self->request_, reply);
-      } catch (const proto::RpcError& e) {
-        outcome = e;
-      } catch (const std::exception& e) {
+      } catch (const std::exception& e) {  // patch::EngineFailure: a bug, not the model's fault
         outcome = proto::error_with_detail(code::internal_error, "Internal error", e.what());
       }
       boost::asio::post(self->call_->executor(), [self, reply = std::move(reply), outcome = std::move(outcome)]() mutable {
@@ -136,12 +134,21 @@ class PatchSession : public std::enable_shared_from_this<PatchSession> {
   bool cancelled_ = false;
 };
 
+// The params as a patch request; what the engine finds wrong in them is -32602.
+patch::PatchRequest parse_params(const json& params) {
+  try {
+    return patch::parse_request(params);
+  } catch (const patch::InvalidRequest& e) {
+    throw proto::invalid_params(e.what());
+  }
+}
+
 }  // namespace
 
 void register_wisp_patch(rpc::MethodRegistry& registry, upstream::ChatService& chat,
                          boost::asio::thread_pool& cpu) {
   registry.add("wisp.patch", [&chat, &cpu](const std::shared_ptr<rpc::Call>& call) {
-    auto session = std::make_shared<PatchSession>(call, patch::parse_request(call->params()), chat, cpu);
+    auto session = std::make_shared<PatchSession>(call, parse_params(call->params()), chat, cpu);
     session->start();
   });
 }

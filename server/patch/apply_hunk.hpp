@@ -2,7 +2,7 @@
 // Applies one unified-diff hunk to the target by content (its @@ numbers are never used).
 #pragma once
 
-#include "patch/apply_edits.hpp"
+#include "patch/edit_target.hpp"
 #include "patch/edit_plan.hpp"
 
 #include <optional>

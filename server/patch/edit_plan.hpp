@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The edits recovered from a model reply, independent of the shape the reply had.
+// The edits recovered from a model reply, independent of the shape the reply had, and what the
+// reply is read against.
 #pragma once
 
 #include <string>
@@ -9,6 +10,12 @@
 
 namespace lamp::patch {
 
+// What a reply is read against: the file it edits.
+struct ReplyContext {
+  std::string rel_path;  // to recognise file-name lines and pick the right diff section
+  std::string language;
+};
+
 // Replace the lines `search` (located by content) with `replace`. An empty `search` inserts
 // `replace` right after the selection.
 struct SearchReplace {
@@ -16,7 +23,7 @@ struct SearchReplace {
   std::vector<std::string> replace;
   // When more than one "=======" line could end SEARCH (the file has lines like it): every
   // split, in order, the first one also in search/replace. Applying keeps only a split the file
-  // supports (see choose_split in apply_edits.hpp) and never guesses between others.
+  // supports (see choose_split in edit_target.hpp) and never guesses between others.
   std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> splits;
 };
 

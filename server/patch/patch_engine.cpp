@@ -6,7 +6,7 @@
 #include "patch/reply_parser.hpp"
 #include "patch/strict_apply.hpp"
 #include "patch/unified_diff.hpp"
-#include "proto/jsonrpc.hpp"
+#include "patch/errors.hpp"
 
 namespace lamp::patch {
 
@@ -30,12 +30,10 @@ PatchOutcome make_patch(const PatchRequest& req, std::string_view model_reply) {
   try {
     verified = apply_unified_diff(req.buffer_text, diff);
   } catch (const PatchMismatch& e) {
-    throw proto::error_with_detail(proto::code::internal_error, "Internal error",
-                                   std::string("generated diff failed verification: ") + e.what());
+    throw EngineFailure(std::string("generated diff failed verification: ") + e.what());
   }
   if (verified != edited) {
-    throw proto::error_with_detail(proto::code::internal_error, "Internal error",
-                                   "generated diff does not reproduce the edited text");
+    throw EngineFailure("generated diff does not reproduce the edited text");
   }
   return PatchReady{std::move(diff), std::move(plan.rationale), std::move(edited)};
 }

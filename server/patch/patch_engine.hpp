@@ -3,6 +3,7 @@
 // verified unified diff (or a precise failure to send back to the model once).
 #pragma once
 
+#include "patch/errors.hpp"
 #include "patch/edit_plan.hpp"
 #include "patch/prompt.hpp"
 #include "patch/request.hpp"
@@ -28,8 +29,7 @@ struct NoChange {            // {ok:false, patch:"", rationale}
 using PatchOutcome = std::variant<PatchReady, NoChange, RepairFailure>;
 
 // Parses and applies `model_reply` to request.buffer_text, diffs and verifies. Throws
-// proto::RpcError(-32603) only if a generated diff fails verification (a bug, never the
-// model's fault).
+// EngineFailure only if a generated diff fails verification (a bug, never the model's fault).
 PatchOutcome make_patch(const PatchRequest& request, std::string_view model_reply);
 
 }  // namespace lamp::patch

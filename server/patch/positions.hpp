@@ -2,6 +2,8 @@
 // Emacs positions (1-based code-point offsets, end exclusive) to byte offsets in UTF-8 text.
 #pragma once
 
+#include "patch/errors.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -15,18 +17,14 @@ struct ByteRange {
   bool operator==(const ByteRange&) const = default;
 };
 
-// Length in bytes of the well-formed UTF-8 sequence starting at text[at], or 0 when the bytes
-// there are not one (overlong forms, surrogates and code points above U+10FFFF are rejected).
-std::size_t utf8_sequence_length(std::string_view text, std::size_t at);
-
-// Number of code points in `text`. Throws RpcError(-32602) naming the byte offset of the
-// first ill-formed sequence.
+// Number of code points in `text`. Throws InvalidRequest naming the byte offset of the first
+// ill-formed sequence.
 std::size_t count_code_points(std::string_view text);
 
 // Maps the Emacs region [start_pos, end_pos) to bytes. Every code point is one position,
 // including the "\r" of a "\r\n" pair: the client sends the raw buffer string, so positions
-// count what that string holds (see docs/patch-format.md). Throws RpcError(-32602) with
-// data {detail} for invalid UTF-8, positions outside [1, characters + 1], or start > end.
+// count what that string holds (see docs/patch-format.md). Throws InvalidRequest for invalid
+// UTF-8, positions outside [1, characters + 1], or start > end.
 ByteRange to_byte_range(std::string_view text, std::int64_t start_pos, std::int64_t end_pos);
 
 // The 1-based position of the code point starting at byte `offset` (the inverse of the

@@ -9,17 +9,14 @@
 namespace lamp::patch {
 namespace {
 
-constexpr std::string_view kSystem = R"(You are an expert programmer editing one file in the user's text editor.
+constexpr std::string_view kSystemIntro = R"(You are an expert programmer editing one file in the user's text editor.
 The user selected a comment or instruction in the file. Make the code change it asks for.
 
 Reply with one or two sentences saying what you changed, then one or more SEARCH/REPLACE blocks:
 
-<<<<<<< SEARCH
-lines copied exactly from the file
-=======
-the lines that replace them
->>>>>>> REPLACE
+)";
 
+constexpr std::string_view kSystemRules = R"(
 Rules:
 - SEARCH must be copied character for character from the file, including indentation,
   comments and blank lines, and must match exactly one place in it. Include a few unchanged
@@ -75,7 +72,10 @@ std::string fence_info(std::string_view language) {
 
 }  // namespace
 
-std::string_view system_prompt() { return kSystem; }
+std::string_view system_prompt() {
+  static const std::string text = std::string(kSystemIntro) + std::string(kSearchReplaceBlock) + std::string(kSystemRules);
+  return text;
+}
 
 std::string marked_buffer(const PatchRequest& req) {
   const std::string_view text = req.buffer_text;
@@ -118,7 +118,7 @@ nlohmann::json build_messages(const PatchRequest& req) {
   user += fence + fence_info(req.language) + "\n" + buffer + (buffer.empty() || buffer.ends_with('\n') ? "" : "\n") +
           fence + "\n";
   if (req.buffer_text.empty()) user += "(The file is empty: use an empty SEARCH part.)\n";
-  return nlohmann::json::array({{{"role", "system"}, {"content", std::string(kSystem)}},
+  return nlohmann::json::array({{{"role", "system"}, {"content", std::string(system_prompt())}},
                                 {{"role", "user"}, {"content", std::move(user)}}});
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "patch/edit_plan.hpp"
+#include "patch/reply_format.hpp"
 #include "patch/request.hpp"
 
 #include <nlohmann/json.hpp>
@@ -11,11 +12,6 @@
 #include <string_view>
 
 namespace lamp::patch {
-
-// Shown around the selection in the buffer; never part of the file (the parser drops them
-// should a model copy them).
-inline constexpr std::string_view kSelectionBegin = "[[WISP-SELECTION-BEGIN]]";
-inline constexpr std::string_view kSelectionEnd = "[[WISP-SELECTION-END]]";
 
 // [{role:"system",content}, {role:"user",content}] asking for SEARCH/REPLACE blocks.
 nlohmann::json build_messages(const PatchRequest& request);

@@ -4,7 +4,7 @@
 // duplicating code the block does not account for.
 #pragma once
 
-#include "patch/apply_edits.hpp"
+#include "patch/edit_target.hpp"
 #include "patch/edit_plan.hpp"
 
 #include <optional>

@@ -5,9 +5,10 @@
 
 #include "patch/diff_reader.hpp"
 #include "patch/json_reply.hpp"
-#include "patch/prompt.hpp"
+#include "patch/reply_format.hpp"
 #include "patch/reply_syntax.hpp"
 #include "patch/text_lines.hpp"
+#include "proto/utf8.hpp"
 
 #include <algorithm>
 #include <array>
@@ -345,12 +346,8 @@ std::string tidy_rationale(const std::vector<std::string>& prose) {
     out += line;
   }
   if (out.size() > kMaxRationale) {
-    std::size_t cut = out.rfind(' ', kMaxRationale);
-    out.resize(cut == std::string::npos ? kMaxRationale : cut);
-    // Do not leave half a UTF-8 sequence behind.
-    while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();
-    if (!out.empty() && static_cast<unsigned char>(out.back()) >= 0xC0) out.pop_back();
-    out += " …";
+    const std::size_t cut = out.rfind(' ', kMaxRationale);
+    out = proto::utf8_prefix(out, cut == std::string::npos ? kMaxRationale : cut) + " …";
   }
   return out;
 }

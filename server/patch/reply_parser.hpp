@@ -11,11 +11,6 @@
 
 namespace lamp::patch {
 
-struct ReplyContext {
-  std::string rel_path;  // to recognise file-name lines and pick the right diff section
-  std::string language;
-};
-
 // Edits in reply order plus the rationale (the prose around them). Fails when the reply is
 // malformed in a way no reading can fix (e.g. a SEARCH block cut off mid-way) or holds no edit.
 std::variant<EditPlan, RepairFailure> parse_reply(std::string_view reply, const ReplyContext& context);

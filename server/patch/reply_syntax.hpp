@@ -4,7 +4,6 @@
 #pragma once
 
 #include "patch/edit_plan.hpp"
-#include "patch/reply_parser.hpp"
 
 #include <optional>
 #include <string>

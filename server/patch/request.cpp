@@ -3,7 +3,7 @@
 #include "patch/request.hpp"
 
 #include "patch/text_lines.hpp"
-#include "proto/jsonrpc.hpp"
+#include "patch/errors.hpp"
 
 #include <cstdlib>
 #include <filesystem>
@@ -16,9 +16,7 @@ namespace {
 
 using json = nlohmann::json;
 
-[[noreturn]] void invalid(std::string detail) {
-  throw proto::error_with_detail(proto::code::invalid_params, "Invalid params", std::move(detail));
-}
+[[noreturn]] void invalid(const std::string& detail) { throw InvalidRequest(detail); }
 
 const json* find(const json& object, const char* key) {
   auto it = object.find(key);

@@ -2,6 +2,7 @@
 // PatchRequest: the validated params of wisp.patch plus what is derived from them.
 #pragma once
 
+#include "patch/errors.hpp"
 #include "patch/positions.hpp"
 
 #include <nlohmann/json.hpp>
@@ -39,8 +40,7 @@ struct PatchRequest {
   std::string effective_instruction() const;
 };
 
-// Validates wisp.patch params. Throws proto::RpcError(-32602) with data {detail} naming the
-// offending field (missing, wrong type, out of range, invalid UTF-8, reversed selection).
+// Validates wisp.patch params. Throws InvalidRequest naming the offending field (missing, wrong type, out of range, invalid UTF-8, reversed selection).
 PatchRequest parse_request(const nlohmann::json& params);
 
 // file_path relative to project_root when it lies inside it, else its base name. Both are

@@ -2,7 +2,7 @@
 // Unified diff generation on top of git_patch_from_buffers, with RAII for libgit2 objects.
 #include "patch/unified_diff.hpp"
 
-#include "proto/jsonrpc.hpp"
+#include "patch/errors.hpp"
 
 #include <git2.h>
 
@@ -31,8 +31,7 @@ using PatchPtr = std::unique_ptr<git_patch, PatchFree>;
 
 [[noreturn]] void fail(const char* what) {
   const git_error* error = git_error_last();
-  throw proto::error_with_detail(proto::code::internal_error, "Internal error",
-                                 std::string(what) + ": " + (error && error->message ? error->message : "unknown libgit2 error"));
+  throw EngineFailure(std::string(what) + ": " + (error && error->message ? error->message : "unknown libgit2 error"));
 }
 
 std::uint32_t flags_for(const DiffOptions& options) {

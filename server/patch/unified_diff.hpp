@@ -3,6 +3,8 @@
 // `git apply`.
 #pragma once
 
+#include "patch/errors.hpp"
+
 #include <string>
 #include <string_view>
 
@@ -20,7 +22,7 @@ struct DiffOptions {
 // Headers "--- a/REL" and "+++ b/REL" (followed by a tab when REL contains a space, as git
 // does, so GNU patch reads the whole name), "@@ -a,b +c,d @@" hunks, and
 // "\ No newline at end of file" after a last line without newline. "" when the texts are
-// equal. Throws proto::RpcError(-32603) if libgit2 fails.
+// equal. Throws EngineFailure if libgit2 fails.
 std::string unified_diff(std::string_view original, std::string_view edited, std::string_view rel_path,
                          const DiffOptions& options = {});
 

@@ -161,13 +161,6 @@ json make_request(const json& id, std::string_view method, json params) {
   return j;
 }
 
-std::string utf8_prefix(const std::string& text, std::size_t limit) {
-  if (text.size() <= limit) return text;
-  std::size_t end = limit;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  return text.substr(0, end);
-}
-
 std::string id_key(const json& id) {
   // Type tag first so that 1 and "1" never collide; 1 and 1.0 differ in their text.
   const char tag = id.is_string() ? 's' : id.is_number() ? 'n' : 'z';

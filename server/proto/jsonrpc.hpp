@@ -3,6 +3,8 @@
 // reply builders and safe serialization.
 #pragma once
 
+#include "proto/utf8.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <stdexcept>
@@ -88,10 +90,6 @@ json make_result(const json& id, json result);
 json make_error(const json& id, const RpcError& error);
 json make_notification(std::string_view method, json params);
 json make_request(const json& id, std::string_view method, json params);
-
-// The longest prefix of `text` of at most `limit` bytes that does not split a UTF-8 sequence
-// (for excerpts in error data).
-std::string utf8_prefix(const std::string& text, std::size_t limit);
 
 // Key identifying an id within one connection: 1, "1" and 1.0 are distinct.
 std::string id_key(const json& id);

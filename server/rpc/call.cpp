@@ -2,8 +2,6 @@
 // Call implementation: completion is funnelled through the executor so it is single-threaded.
 #include "rpc/call.hpp"
 
-#include "rpc/dispatcher.hpp"
-
 #include <boost/asio/dispatch.hpp>
 
 #include <utility>
@@ -11,12 +9,13 @@
 namespace lamp::rpc {
 
 Call::Call(boost::asio::any_io_executor executor, proto::Request request, proto::Framing framing,
-           std::weak_ptr<Dispatcher> peer, Sink sink)
+           std::weak_ptr<Dispatcher> peer, Sink sink, Notifier notifier)
     : executor_(std::move(executor)),
       request_(std::move(request)),
       framing_(framing),
       peer_(std::move(peer)),
-      sink_(std::move(sink)) {}
+      sink_(std::move(sink)),
+      notifier_(std::move(notifier)) {}
 
 void Call::reply(json result) {
   boost::asio::dispatch(executor_, [self = shared_from_this(), result = std::move(result)]() mutable {
@@ -34,9 +33,7 @@ void Call::notify(std::string method, json params) {
   boost::asio::dispatch(executor_, [self = shared_from_this(), method = std::move(method),
                                     params = std::move(params)]() mutable {
     if (self->done()) return;  // nothing may follow the reply
-    if (auto peer = self->peer()) {
-      peer->send(proto::make_notification(method, std::move(params)), self->framing_);
-    }
+    if (self->notifier_) self->notifier_(proto::make_notification(method, std::move(params)), self->framing_);
   });
 }
 

@@ -24,9 +24,11 @@ class Call : public std::enable_shared_from_this<Call> {
   // Called once on completion with the serialized reply (empty for notifications).
   // Executor thread.
   using Sink = std::function<void(std::string reply)>;
+  // Writes a notification to the caller's connection (nothing once it is gone). Executor thread.
+  using Notifier = std::function<void(const json& notification, proto::Framing framing)>;
 
   Call(boost::asio::any_io_executor executor, proto::Request request, proto::Framing framing,
-       std::weak_ptr<Dispatcher> peer, Sink sink);
+       std::weak_ptr<Dispatcher> peer, Sink sink, Notifier notifier = {});
 
   const std::string& method() const { return request_.method; }
   const json& params() const { return request_.params; }
@@ -62,6 +64,7 @@ class Call : public std::enable_shared_from_this<Call> {
   proto::Framing framing_;
   std::weak_ptr<Dispatcher> peer_;
   Sink sink_;
+  Notifier notifier_;
   std::atomic<bool> done_{false};
   bool cancelled_ = false;
   std::vector<std::function<void()>> cancel_handlers_;

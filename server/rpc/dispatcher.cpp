@@ -138,6 +138,9 @@ void Dispatcher::start(proto::Request request, proto::Framing framing, Sink sink
       [weak = weak_from_this(), serial, sink = std::move(sink)](std::string reply) {
         if (auto self = weak.lock()) self->finished(serial);
         sink(std::move(reply));
+      },
+      [weak = weak_from_this()](const json& notification, proto::Framing framing) {
+        if (auto self = weak.lock()) self->send(notification, framing);
       });
   calls_.emplace(serial, call);
   stats_.in_flight.fetch_add(1, std::memory_order_relaxed);

@@ -3,16 +3,49 @@
 // Lives on the server's executor; the transport thread only ever holds a weak reference.
 #pragma once
 
-#include "upstream/chat_service.hpp"
+#include "app/context.hpp"
+#include "proto/jsonrpc.hpp"
+#include "upstream/chat_reply.hpp"
+#include "upstream/curl_transport.hpp"
+#include "upstream/retry_policy.hpp"
+#include "upstream/scheduler.hpp"
 #include "upstream/sse_parser.hpp"
 #include "upstream/stream_assembly.hpp"
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
+#include <functional>
+#include <memory>
 #include <optional>
+#include <random>
+#include <string>
+#include <variant>
 
 namespace lamp::upstream {
+
+using proto::json;
+
+struct ChatHandlers {
+  // "queued", "upstream" or "streaming", with an optional detail such as "attempt 2 of 5".
+  std::function<void(const std::string& stage, const std::string& detail)> on_progress;
+  // Streaming only: choices[0].delta of each chunk, in order.
+  std::function<void(const json& delta)> on_delta;
+  // Exactly once, unless the job is cancelled: the reply (a streamed one assembled) or the error.
+  std::function<void(std::variant<ChatReply, proto::RpcError> outcome)> on_done;
+};
+
+// What a ChatJob uses of the service that runs it.
+struct ChatJobDeps {
+  boost::asio::any_io_executor executor;
+  const app::Config& config;
+  app::UpstreamStats& stats;
+  const RetryPolicy& policy;
+  std::mt19937_64& rng;
+  UpstreamScheduler& scheduler;
+  CurlTransport& transport;
+};
 
 class ChatJob : public std::enable_shared_from_this<ChatJob> {
  public:

@@ -3,7 +3,7 @@
 // Only used when LAMP_LOG=debug; at other levels no request detail is logged at all.
 #pragma once
 
-#include "upstream/curl_transport.hpp"
+#include "upstream/http.hpp"
 
 #include <string>
 

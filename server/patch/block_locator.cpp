@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Content-addressed block search over the document, level by level.
-#include "patch/hunk_locator.hpp"
+#include "patch/block_locator.hpp"
 
 #include <algorithm>
 #include <string_view>
