@@ -2,8 +2,6 @@
 // ChatJob implementation: attempts, retry decisions, the stream's events, and error shaping.
 #include "upstream/chat_job.hpp"
 
-#include "app/redact.hpp"
-
 #include <boost/asio/post.hpp>
 
 #include <utility>
@@ -14,8 +12,6 @@ namespace {
 using namespace std::chrono_literals;
 namespace code = proto::code;
 
-constexpr std::size_t kBodyExcerptBytes = 2048;
-
 }  // namespace
 
 ChatJob::ChatJob(ChatJobDeps deps, json body, ChatHandlers handlers)
@@ -24,6 +20,7 @@ ChatJob::ChatJob(ChatJobDeps deps, json body, ChatHandlers handlers)
       body_text_(proto::dump(body_)),
       streaming_(body_.value("stream", false)),
       handlers_(std::move(handlers)),
+      errors_(deps_.config.api_key),
       backoff_timer_(deps_.executor),
       stall_timer_(deps_.executor),
       stream_(body_["model"]) {}
@@ -103,9 +100,9 @@ void ChatJob::watch_stream() {
 // The caller has seen part of the answer once a delta went out: a retry would repeat it.
 void ChatJob::transfer_failed(const std::string& after_deltas, const std::string& before_deltas) {
   if (deltas_sent_ > 0) {
-    fail(unreachable_error(after_deltas));
+    fail(errors_.unreachable(after_deltas, attempts_, elapsed_ms()));
   } else {
-    retry_or_fail(std::nullopt, unreachable_error(before_deltas));
+    retry_or_fail(std::nullopt, errors_.unreachable(before_deltas, attempts_, elapsed_ms()));
   }
 }
 
@@ -118,12 +115,8 @@ void ChatJob::on_chunk(std::string bytes) {
       if (finished_) return;
     }
   } catch (const std::length_error& e) {
-    malformed_stream(e.what());
+    fail(errors_.malformed_stream(e.what()));
   }
-}
-
-void ChatJob::malformed_stream(const std::string& detail) {
-  fail(proto::RpcError(code::unusable_reply, "Malformed upstream stream", {{"detail", detail}}));
 }
 
 void ChatJob::on_event(const std::string& data) {
@@ -132,14 +125,10 @@ void ChatJob::on_event(const std::string& data) {
     case StreamAssembly::Event::ignored:
       return;
     case StreamAssembly::Event::not_json:
-      fail(proto::RpcError(code::unusable_reply, "Malformed upstream stream",
-                           {{"detail", "a server-sent event is not a JSON object"},
-                            {"reply", proto::utf8_prefix(redact(data), kBodyExcerptBytes)}}));
+      fail(errors_.malformed_stream("a server-sent event is not a JSON object", data));
       return;
     case StreamAssembly::Event::upstream_error:
-      fail(proto::RpcError(code::upstream_http, "Upstream error in stream",
-                           {{"status", 200}, {"body", proto::utf8_prefix(redact(data), kBodyExcerptBytes)},
-                            {"retry_after", nullptr}, {"attempts", attempts_}}));
+      fail(errors_.error_in_stream(data, attempts_));
       return;
     case StreamAssembly::Event::delta:
       if (deltas_sent_++ == 0 && handlers_.on_progress) handlers_.on_progress("streaming", "");
@@ -153,7 +142,7 @@ void ChatJob::on_response(HttpResponse r) {
   transfer_.reset();
   stall_timer_.cancel();
   if (r.curl_code != 0 && r.permanent) {
-    fail(unreachable_error(r.curl_error + " (" + r.hint + ")"));
+    fail(errors_.unreachable(r.curl_error + " (" + r.hint + ")", attempts_, elapsed_ms()));
     return;
   }
   if (r.curl_code != 0) {
@@ -177,8 +166,7 @@ void ChatJob::on_response(HttpResponse r) {
     }
     json result = json::parse(r.body, nullptr, false);
     if (result.is_discarded() || !result.is_object()) {
-      auto e = http_error(r);
-      fail(proto::RpcError(code::upstream_http, "Upstream reply is not JSON", e.data()));
+      fail(errors_.http(r, attempts_, "Upstream reply is not JSON"));
       return;
     }
     succeed(std::move(result));
@@ -187,9 +175,9 @@ void ChatJob::on_response(HttpResponse r) {
   std::optional<std::chrono::milliseconds> retry_after;
   if (r.retry_after) retry_after = parse_retry_after(*r.retry_after);
   if (RetryPolicy::retryable_status(r.status)) {
-    retry_or_fail(retry_after, http_error(r));
+    retry_or_fail(retry_after, errors_.http(r, attempts_));
   } else {
-    fail(http_error(r));
+    fail(errors_.http(r, attempts_));
   }
 }
 
@@ -214,11 +202,11 @@ void ChatJob::finish_stream() {
   try {
     if (auto last = sse_.finish()) on_event(*last);
   } catch (const std::length_error& e) {
-    malformed_stream(e.what());
+    fail(errors_.malformed_stream(e.what()));
   }
   if (finished_) return;
   if (!stream_.complete()) {
-    fail(unreachable_error("the stream ended before [DONE]"));
+    fail(errors_.unreachable("the stream ended before [DONE]", attempts_, elapsed_ms()));
     return;
   }
   succeed(stream_.result());
@@ -253,34 +241,6 @@ void ChatJob::end() {
   handlers_ = {};
   slot_.reset();  // may start the next queued job
   self_.reset();  // last: may destroy this job
-}
-
-proto::RpcError ChatJob::http_error(const HttpResponse& r) const {
-  json retry_after = nullptr;
-  if (r.retry_after) {
-    if (auto d = parse_retry_after(*r.retry_after)) retry_after = static_cast<double>(d->count()) / 1000.0;
-  }
-  std::string message = "Upstream HTTP " + std::to_string(r.status);
-  json body = json::parse(r.body, nullptr, false);
-  if (!body.is_discarded() && body.is_object() && body.contains("error") && body["error"].is_object() &&
-      body["error"].contains("message") && body["error"]["message"].is_string()) {
-    message += ": " + proto::utf8_prefix(redact(body["error"]["message"].get<std::string>()), 300);
-  }
-  return proto::RpcError(code::upstream_http, message,
-                         {{"status", r.status},
-                          {"body", proto::utf8_prefix(redact(r.body), kBodyExcerptBytes)},
-                          {"retry_after", retry_after},
-                          {"attempts", attempts_}});
-}
-
-proto::RpcError ChatJob::unreachable_error(const std::string& detail) const {
-  return proto::RpcError(code::upstream_unreachable, "Upstream unreachable: " + redact(detail),
-                         {{"attempts", attempts_}, {"elapsed_ms", elapsed_ms()}, {"detail", redact(detail)}});
-}
-
-std::string ChatJob::redact(std::string text) const {
-  app::replace_every(text, deps_.config.api_key, app::kRedacted);
-  return text;
 }
 
 long long ChatJob::elapsed_ms() const {

@@ -11,6 +11,7 @@
 #include "upstream/scheduler.hpp"
 #include "upstream/sse_parser.hpp"
 #include "upstream/stream_assembly.hpp"
+#include "upstream/upstream_errors.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -61,7 +62,6 @@ class ChatJob : public std::enable_shared_from_this<ChatJob> {
   void attempt();
   void on_chunk(std::string bytes);
   void on_event(const std::string& data);
-  void malformed_stream(const std::string& detail);
   void watch_stream();
   // A transfer ended without a reply: fail with `after_deltas` once deltas went out, else retry
   // (or fail) with `before_deltas`.
@@ -72,9 +72,6 @@ class ChatJob : public std::enable_shared_from_this<ChatJob> {
   void succeed(json result);
   void fail(proto::RpcError error);
   void end();
-  proto::RpcError http_error(const HttpResponse& r) const;
-  proto::RpcError unreachable_error(const std::string& detail) const;
-  std::string redact(std::string text) const;
   long long elapsed_ms() const;
 
   ChatJobDeps deps_;
@@ -82,6 +79,7 @@ class ChatJob : public std::enable_shared_from_this<ChatJob> {
   std::string body_text_;
   bool streaming_;
   ChatHandlers handlers_;
+  UpstreamErrors errors_;
   std::shared_ptr<ChatJob> self_;  // alive until finished or cancelled
   UpstreamScheduler::SlotPtr slot_;
   std::uint64_t ticket_ = 0;
