@@ -97,16 +97,71 @@ only displayed, and the message says how to reach it."
             (get-buffer-create "*wisp diff*")
           (generate-new-buffer (format "*wisp diff*<%s>" (buffer-name source)))))))
 
+(defface wisp-diff-comment-label '((t :inherit font-lock-comment-face))
+  "Face of the lines naming the comments a review answers."
+  :group 'wisp)
+
+(defun wisp--first-line (text)
+  "The first line of TEXT, or nil when TEXT is nil or blank."
+  (and text (not (string-blank-p text)) (car (split-string text "\n" t "[ \t]+"))))
+
+(defun wisp--comment-summary (instructions comments)
+  "One line per comment: its number, INSTRUCTIONS entry, and hunks or note.
+COMMENTS is the `comments' member of a wisp.patch result."
+  (cl-loop for instruction in instructions
+           for i from 0
+           for entry = (cl-find i comments :key (lambda (c) (alist-get 'index c)))
+           for count = (length (alist-get 'hunks entry))
+           for note = (wisp--first-line (alist-get 'note entry))
+           concat (format "# %d: %s — %s\n" (1+ i) (wisp--first-line instruction)
+                          (cond ((> count 0) (format "%d hunk%s" count (if (= count 1) "" "s")))
+                                (note (format "no change: %s" note))
+                                (t "no change")))))
+
+(defun wisp--label-hunks (instructions comments)
+  "Put above each hunk the comments (of INSTRUCTIONS) it answers.
+COMMENTS is the `comments' member of a wisp.patch result.  The labels
+are overlays, so the buffer stays a patch that `patch -p1' takes."
+  (let ((header (make-overlay (point-min) (min (point-max) (1+ (point-min))))))
+    (overlay-put header 'before-string
+                 (propertize (concat (wisp--comment-summary instructions comments) "\n")
+                             'face 'wisp-diff-comment-label)))
+  (save-excursion
+    (goto-char (point-min))
+    (let ((hunk 0))
+      (while (re-search-forward "^@@ " nil t)
+        (let* ((numbers (cl-loop for c in comments
+                                 when (memql hunk (alist-get 'hunks c))
+                                 collect (1+ (alist-get 'index c))))
+               (label (if numbers
+                          (mapconcat (lambda (n) (format "# %d: %s\n" n (wisp--first-line
+                                                                          (nth (1- n) instructions))))
+                                     numbers "")
+                        "# (not tied to one comment)\n"))
+               ;; Spans the @@ line, so the label goes when the hunk is applied or rejected.
+               (overlay (make-overlay (match-beginning 0) (line-end-position))))
+          (overlay-put overlay 'evaporate t)
+          (overlay-put overlay 'before-string (propertize label 'face 'wisp-diff-comment-label)))
+        (setq hunk (1+ hunk))))))
+
 (defun wisp--show-result (source request result)
   "Show RESULT (wisp.patch's answer to REQUEST) for SOURCE."
-  (let ((rationale (alist-get 'rationale result)))
+  (let* ((rationale (alist-get 'rationale result))
+         (instructions (plist-get request :comments))
+         (comments (alist-get 'comments result))
+         (changed (cl-count-if (lambda (c) (alist-get 'hunks c)) comments))
+         (summary (if instructions
+                      (format "%d of %d comment%s answered" changed (length instructions)
+                              (if (= (length instructions) 1) "" "s"))
+                    (or (wisp--first-line rationale) "change ready"))))
     (if (not (eq (alist-get 'ok result) t))
-        (message "wisp: no change proposed%s" (if (and rationale (not (string-empty-p rationale)))
-                                                  (concat ": " rationale) ""))
+        (message "wisp: no change proposed%s" (if (wisp--first-line rationale)
+                                                  (concat ": " (string-trim rationale)) ""))
       (let ((buffer (wisp--diff-buffer source)))
         (with-current-buffer buffer
           (let ((inhibit-read-only t))
             (erase-buffer)
+            (remove-overlays)
             (insert (alist-get 'patch result)))
           (wisp-diff-mode)
           (setq wisp--source source
@@ -114,14 +169,12 @@ only displayed, and the message says how to reach it."
                 wisp--shifts nil
                 wisp--origin request)
           (setq header-line-format
-                (and rationale (not (string-empty-p rationale))
-                     (concat " " (car (split-string rationale "\n")))))
+                (let ((line (if instructions summary (wisp--first-line rationale))))
+                  (and line (concat " " line))))
+          (when instructions (wisp--label-hunks instructions comments))
           (goto-char (point-min))
           (ignore-errors (diff-hunk-next)))
-        (wisp--present-review source buffer
-                              (if (and rationale (not (string-empty-p rationale)))
-                                  (car (split-string rationale "\n"))
-                                "change ready"))))))
+        (wisp--present-review source buffer summary)))))
 
 (defun wisp--present-review (source buffer summary)
   "Show the review BUFFER for SOURCE, saying SUMMARY.

@@ -60,6 +60,7 @@
 (require 'project)
 (require 'subr-x)
 (require 'url-parse)
+(require 'wisp-comments)
 (require 'wisp-diff)
 
 (declare-function auth-source-search "auth-source")
@@ -172,64 +173,22 @@ before the transport is first used.")
   (comment-normalize-vars t)
   (if (and comment-end (not (string-empty-p (string-trim comment-end)))) "block" "line"))
 
-(defun wisp--whole-line-comment ()
-  "Return where the comment begins if the current line is only a comment."
-  (save-excursion
-    (back-to-indentation)
-    (let ((indent (point)))
-      (and (not (eolp))
-           (eql (comment-search-forward (line-end-position) t) indent)
-           indent))))
-
-(defun wisp--comment-end (start)
-  "Return the end of the comment beginning at START."
-  (save-excursion
-    (goto-char start)
-    (forward-comment 1)
-    (point)))
-
-(defun wisp--comment-bounds ()
-  "Bounds (START . END) of the comment block at point, or nil.
-Adjacent whole-line comments form one block; a block that fills its
-lines extends to the start of the next line."
-  (comment-normalize-vars t)
-  (save-excursion
-    (let* ((ppss (syntax-ppss))
-           (start (if (nth 4 ppss)
-                      (nth 8 ppss)
-                    (save-excursion (beginning-of-line)
-                                    (comment-search-forward (line-end-position) t)))))
-      (when start
-        (let ((end (wisp--comment-end start)))
-          (goto-char start)
-          (when (eql (wisp--whole-line-comment) start)
-            (while (and (zerop (forward-line -1)) (wisp--whole-line-comment))
-              (setq start (wisp--whole-line-comment)))
-            (goto-char end)
-            (unless (bolp) (forward-line 1))
-            (while (and (not (eobp)) (wisp--whole-line-comment))
-              (setq end (wisp--comment-end (wisp--whole-line-comment)))
-              (goto-char end)
-              (unless (bolp) (forward-line 1)))
-            (goto-char end)
-            (when (and (not (bolp)) (looking-at-p "[ \t]*$"))
-              (setq end (min (point-max) (1+ (line-end-position))))))
-          (cons start end))))))
-
 (defun wisp--project-root ()
   "The current project's root directory, or nil."
   (when-let ((project (project-current nil)))
     (expand-file-name (project-root project))))
 
-(defun wisp--params (start end instruction)
-  "The wisp.patch params for the text between START and END.
-INSTRUCTION, when non-nil, is sent along with the comment."
+(defun wisp--params (target instruction)
+  "The wisp.patch params for TARGET in the current buffer.
+TARGET is (selection . RANGE) or (selections . RANGES), as
+docs/protocol.md names them.  INSTRUCTION, when non-nil, is sent along
+with the comments."
   (save-restriction
     (widen)
     (let ((params `((file_path . ,(if buffer-file-name (expand-file-name buffer-file-name) (buffer-name)))
                     (language . ,(wisp--language))
                     (comment_style . ,(wisp--comment-style))
-                    (selection . ((start_pos . ,start) (end_pos . ,end)))
+                    ,target
                     (buffer_text . ,(buffer-substring-no-properties (point-min) (point-max)))
                     (context . ((project_root . ,(or (wisp--project-root) :null)))))))
       (when (and instruction (not (string-blank-p instruction)))
@@ -239,30 +198,20 @@ INSTRUCTION, when non-nil, is sent along with the comment."
       (when wisp-max-tokens (push (cons 'max_tokens wisp-max-tokens) params))
       params)))
 
-;;;###autoload
-(defun wisp-apply-comment (start end &optional instruction)
-  "Ask lamp for the change the comment between START and END describes.
-Interactively, the region when active, else the comment block at point.
-With a prefix argument, read an extra INSTRUCTION.  The diff opens in a
-`wisp-diff-mode' buffer when it arrives; Emacs stays usable meanwhile."
-  (interactive
-   (let ((bounds (if (use-region-p)
-                     (cons (region-beginning) (region-end))
-                   (or (wisp--comment-bounds)
-                       (user-error "Wisp: select the instruction, or put point in a comment")))))
-     (list (car bounds) (cdr bounds)
-           (and current-prefix-arg (read-string "Instruction: ")))))
-  (when (>= start end) (user-error "Wisp: the selection is empty"))
+(defun wisp--range (start end)
+  "START and END as a wisp.patch range."
+  `((start_pos . ,start) (end_pos . ,end)))
+
+(defun wisp--send (params request)
+  "Send the wisp.patch PARAMS for the current buffer; return the request id.
+REQUEST is the plist the review keeps (:rerun, and :comments for a
+request with several comments); :tick is added here.  The answer opens
+in the review buffer."
   (when wisp--request
     (user-error "Wisp: a request for this buffer is running (M-x wisp-cancel stops it)"))
   (let* ((transport (wisp--transport))
          (source (current-buffer))
-         (tick (buffer-chars-modified-tick))
-         (params (wisp--params start end instruction))
-         (request (list :tick tick
-                        ;; `r' in the review: the same comment and instruction, current text.
-                        :rerun (lambda ()
-                                 (wisp-apply-comment start (min end (1+ (buffer-size))) instruction))))
+         (request (plist-put (copy-sequence request) :tick (buffer-chars-modified-tick)))
          id)
     (setq id (condition-case err
                  (funcall (plist-get transport :request)
@@ -285,6 +234,68 @@ With a prefix argument, read an extra INSTRUCTION.  The diff opens in a
     (force-mode-line-update)
     (message "wisp: asking the model (M-x wisp-cancel to stop)...")
     id))
+
+;;;###autoload
+(defun wisp-apply-comment (start end &optional instruction)
+  "Ask lamp for the change the comment between START and END describes.
+Interactively, the region when active, else the comment block at point.
+With a prefix argument, read an extra INSTRUCTION.  The diff opens in a
+`wisp-diff-mode' buffer when it arrives; Emacs stays usable meanwhile."
+  (interactive
+   (let ((bounds (if (use-region-p)
+                     (cons (region-beginning) (region-end))
+                   (or (wisp--comment-bounds)
+                       (user-error "Wisp: select the instruction, or put point in a comment")))))
+     (list (car bounds) (cdr bounds)
+           (and current-prefix-arg (read-string "Instruction: ")))))
+  (when (>= start end) (user-error "Wisp: the selection is empty"))
+  (wisp--send (wisp--params (cons 'selection (wisp--range start end)) instruction)
+              ;; `r' in the review: the same comment and instruction, current text.
+              (list :rerun (lambda ()
+                             (wisp-apply-comment start (min end (1+ (buffer-size))) instruction)))))
+
+(defconst wisp--max-comments 50
+  "The most comments one wisp.patch request carries (docs/protocol.md).")
+
+(defun wisp--send-marked (beg end &optional predicate)
+  "Send the marked comments between markers BEG and END in one request.
+PREDICATE, when given, keeps only the comments (plists of
+`wisp--marked-comments') it returns non-nil for.  Return the request
+id, or nil when there is no such comment."
+  (let ((comments (cl-remove-if (lambda (c) (or (string-empty-p (plist-get c :instruction))
+                                                 (and predicate (not (funcall predicate c)))))
+                                (wisp--marked-comments beg end))))
+    (when comments
+      (when (> (length comments) wisp--max-comments)
+        (user-error "Wisp: %d marked comments; one request takes at most %d, so select a region with fewer"
+                    (length comments) wisp--max-comments))
+      (wisp--send
+       (wisp--params (cons 'selections
+                           (vconcat (mapcar (lambda (c)
+                                              (append (wisp--range (plist-get c :start) (plist-get c :end))
+                                                      `((instruction . ,(plist-get c :instruction)))))
+                                            comments)))
+                     nil)
+       (list :comments (mapcar (lambda (c) (plist-get c :instruction)) comments)
+             ;; `r' in the review: the marked comments of the same stretch, current text.
+             :rerun (lambda ()
+                      (or (wisp--send-marked beg end predicate)
+                          (user-error "Wisp: no marked comment is left to send"))))))))
+
+;;;###autoload
+(defun wisp-apply-comments (beg end)
+  "Ask lamp for the change of every marked comment, in one request.
+Marked comments (see `wisp-comment-marker-regexp') are those like
+\"# wisp: add type hints\" or \";; rename this to foo-bar AI!\".
+Interactively, those in the region when it is active, else in the whole
+buffer (BEG to END).  One review buffer shows every hunk, labelled with
+the comment it answers."
+  (interactive (if (use-region-p)
+                   (list (region-beginning) (region-end))
+                 (list (point-min) (point-max))))
+  (or (wisp--send-marked (copy-marker beg) (copy-marker end t))
+      (user-error "Wisp: no marked comment %s (write one like \"wisp: add type hints\" or \"... AI!\")"
+                  (if (use-region-p) "in the region" "in this buffer"))))
 
 (defun wisp--progress (source method params)
   "Show a `$/progress' notification (METHOD, PARAMS) in SOURCE's mode line."
