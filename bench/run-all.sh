@@ -248,6 +248,15 @@ else
   echo "skipped: lamp-module.so or emacs missing" >"$DIR/emacs.txt"
 fi
 
+# ---- wisp: marked comments, save to review and prompt bytes ----------------------------------
+log "wisp: bench/wisp/run.sh"
+if command -v emacs >/dev/null; then
+  "$root/bench/wisp/run.sh" "$BUILD" >"$DIR/wisp.txt" 2>&1 ||
+    echo "run-all.sh: the wisp bench failed: $(tail -n 1 "$DIR/wisp.txt")" >&2
+else
+  echo "skipped: emacs missing" >"$DIR/wisp.txt"
+fi
+
 # ---- report ---------------------------------------------------------------------------------
 log "report: $DOCS/benchmarks.md, $DOCS/bench/*.png"
 echo "elapsed_s: $((SECONDS - T0))" >>"$DIR/machine.txt"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # A terminal Emacs with wisp loaded on copies of examples/, talking to a private lamp that uses the
-# recorded fake upstream (or the real API when OPENAI_API_KEY is set). Try M-x wisp-apply-comment.
+# recorded fake upstream (or the real API when OPENAI_API_KEY is set). Try M-x wisp-apply-comment,
+# and M-x wisp-apply-comments in inventory.py (C-x C-f inventory.py).
 set -euo pipefail
 build=${1:-build}
 root=$(cd "$(dirname "$0")/.." && pwd)

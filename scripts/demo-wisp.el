@@ -1,7 +1,8 @@
 ;;; demo-wisp.el --- Batch demo of wisp-apply-comment on examples/  -*- lexical-binding: t; -*-
 ;; SPDX-License-Identifier: GPL-3.0-or-later
-;; demo-wisp.el: what `make demo' shows in Emacs: for each example file, the comment at point goes
-;; to lamp, the *wisp diff* buffer is printed, all hunks are applied, and the code is printed.
+;; demo-wisp.el: what `make demo' shows in Emacs: for each example file, the comment at point (or
+;; every marked comment) goes to lamp, the *wisp diff* buffer is printed as it looks (with the
+;; labels naming the comments), all hunks are applied, and the code is printed.
 
 ;;; Code:
 
@@ -15,8 +16,24 @@
   "Print TEXT as a section title."
   (princ (format "\n\e[1m== %s\e[0m\n" text)))
 
-(defun demo-wisp-run (name mode pattern)
-  "Run wisp on examples/NAME in MODE with point at PATTERN."
+(defun demo-wisp--as-shown (buffer)
+  "BUFFER's text with the labels its overlays show above lines."
+  (with-current-buffer buffer
+    (let ((labels (sort (mapcar (lambda (o) (cons (overlay-start o) (overlay-get o 'before-string)))
+                                (cl-remove-if-not (lambda (o) (overlay-get o 'before-string))
+                                                  (overlays-in (point-min) (point-max))))
+                        (lambda (a b) (> (car a) (car b)))))
+          (text (buffer-substring-no-properties (point-min) (point-max))))
+      ;; Last label first, so earlier positions stay valid.
+      (dolist (label labels text)
+        (let ((at (- (car label) (point-min))))
+          (setq text (concat (substring text 0 at) (substring-no-properties (cdr label))
+                             (substring text at))))))))
+
+(defun demo-wisp-run (name mode pattern &optional command)
+  "Run wisp's COMMAND on examples/NAME in MODE with point at PATTERN.
+COMMAND defaults to `wisp-apply-comment'."
+  (setq command (or command #'wisp-apply-comment))
   (let* ((dir (make-temp-file "wisp-demo" t))
          (file (expand-file-name name dir))
          (lateness 0.0)
@@ -28,8 +45,8 @@
       (goto-char (point-min))
       (search-forward pattern)
       (lamp-request-sync "ping" nil)   ; connect first: time the request, not the connection
-      (demo-wisp--banner (format "M-x wisp-apply-comment in %s (point on line %d, transport %s)"
-                                 name (line-number-at-pos) (plist-get (lamp-status) :transport)))
+      (demo-wisp--banner (format "M-x %s in %s (point on line %d, transport %s)"
+                                 command name (line-number-at-pos) (plist-get (lamp-status) :transport)))
       (setq last (float-time)
             timer (run-at-time 0.05 0.05 (lambda ()
                                            (let ((now (float-time)))
@@ -38,7 +55,7 @@
       (let ((t0 (float-time))
             (source (current-buffer))
             diff)
-        (call-interactively #'wisp-apply-comment)
+        (call-interactively command)
         (while (and (not (setq diff (cl-find-if (lambda (b) (eq (buffer-local-value 'wisp--source b) source))
                                                 (buffer-list))))
                     (< (- (float-time) t0) 30))
@@ -48,7 +65,7 @@
         (princ (format "diff shown after %.0f ms; worst lateness of a 50 ms timer meanwhile: %.1f ms\n"
                        (* 1000 (- (float-time) t0)) (* 1000 lateness)))
         (demo-wisp--banner (format "%s (%s)" (buffer-name diff) (with-current-buffer diff major-mode)))
-        (princ (with-current-buffer diff (buffer-string)))
+        (princ (demo-wisp--as-shown diff))
         (with-current-buffer diff (wisp-diff-apply-all))
         (demo-wisp--banner (format "%s after wisp-diff-apply-all (the file on disk is %s)" name
                                    (if (equal (with-temp-buffer (insert-file-contents file) (buffer-string))
@@ -64,5 +81,6 @@
 
 (demo-wisp-run "fizzbuzz.py" #'python-mode "# TODO")
 (demo-wisp-run "greet.el" #'emacs-lisp-mode ";; Write")
+(demo-wisp-run "inventory.py" #'python-mode "def restock" #'wisp-apply-comments)
 
 ;;; demo-wisp.el ends here

@@ -78,7 +78,15 @@ cat "$dir/fizzbuzz.diff"
 step "patch -p1 < fizzbuzz.diff, then run it"
 (cd "$project" && patch -p1 <"$dir/fizzbuzz.diff" && python3 fizzbuzz.py)
 
-step "Emacs: wisp-apply-comment on examples/ (emacs -Q --batch)"
+cp "$root/examples/inventory.py" "$project/"
+step "lamp patch inventory.py --all-marked   (three marked comments, one request)"
+(cd "$project" && "$lamp" patch inventory.py --all-marked --socket "$sock" >"$dir/inventory.diff")
+cat "$dir/inventory.diff"
+
+step "patch -p1 < inventory.diff, then run it"
+(cd "$project" && patch -p1 <"$dir/inventory.diff" && python3 inventory.py)
+
+step "Emacs: wisp-apply-comment and wisp-apply-comments on examples/ (emacs -Q --batch)"
 transport=elisp
 [[ -f "$build/module/lamp-module.so" ]] && transport=module
 LAMP_UDS="$sock" emacs -Q --batch -L "$root/lisp" \

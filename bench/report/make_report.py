@@ -399,6 +399,16 @@ plot '{rdir / 'diff.dat'}' using 1:2 with linespoints lw 2 title 'lamp (in-proce
     else:
         w("Not measured in this run: " + (emacs_text.strip().splitlines() or ["no output"])[-1])
     w("")
+    w("## wisp: many marked comments in one request")
+    w("")
+    wisp_text = (rdir / "wisp.txt").read_text().strip() if (rdir / "wisp.txt").exists() else ""
+    if wisp_text.startswith("Save to review"):
+        w("From `bench/wisp/run.sh` (batch Emacs, byte-compiled lisp, real lamp, the fake upstream).")
+        w("")
+        w(wisp_text)
+    else:
+        w("Not measured in this run: " + (wisp_text.splitlines() or ["no output"])[-1])
+    w("")
     w("## Reproduce")
     w("")
     w("```")
