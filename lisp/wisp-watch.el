@@ -66,6 +66,9 @@ only files under one of them are watched."
                    (mapcar (lambda (c) (plist-get c :text))
                            (cl-remove-if-not #'wisp--watch-comment-p
                                              (wisp--marked-comments (point-min) (point-max)))))))
+      ;; Once the "!" comments are gone (applied, or removed by hand), the same text written
+      ;; again is a new request.
+      (unless texts (setq wisp--watch-sent nil))
       (when (and texts (not (equal texts wisp--watch-sent)))
         (condition-case err
             (save-restriction
@@ -73,8 +76,8 @@ only files under one of them are watched."
               (when (wisp--send-marked (point-min-marker) (copy-marker (point-max) t)
                                        #'wisp--watch-comment-p)
                 (setq wisp--watch-sent texts)))
-          ;; A hook must not break saving: say why nothing was sent.
-          (user-error (message "%s" (error-message-string err))))))))
+          ;; The file is saved either way: say why nothing was sent, without failing the save.
+          (error (message "%s" (error-message-string err))))))))
 
 ;;;###autoload
 (define-minor-mode wisp-watch-mode

@@ -279,7 +279,16 @@ window's only buffer."
             (insert "\n")
             (should-not (wisp-test--type "C-x C-s"))
             (should (= (length (wisp-comments-test--requests)) 1))
-            (should-not (wisp-test--review-of source)))
+            (should-not (wisp-test--review-of source))
+            ;; Without the marker, then with it again: that is a new request.
+            (wisp-test--goto " AI!")
+            (delete-char 4)
+            (should-not (wisp-test--type "C-x C-s"))
+            (wisp-test--control "enqueue" '((content . "NO CHANGE: already done")))
+            (insert " AI!")
+            (should-not (wisp-test--type "C-x C-s"))
+            (wisp-test--wait (lambda () (= (length (wisp-comments-test--requests)) 2)))
+            (wisp-test--wait (lambda () (null wisp--request))))
         (wisp-watch-mode -1)))))
 
 (ert-deftest wisp-watch-mode-skips-pending-buffers-and-other-projects ()
