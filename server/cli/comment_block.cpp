@@ -8,19 +8,13 @@
 namespace lamp::cli {
 namespace {
 
-struct Comment {
-  std::size_t begin = 0;
-  std::size_t end = 0;  // where Emacs' forward-comment stops: after the closer, or after a
-                        // line comment's newline
-};
-
 bool at(std::string_view text, std::size_t i, std::string_view token) {
   return !token.empty() && text.substr(i, token.size()) == token;
 }
 
 // Every comment in `text`, in order.
-std::vector<Comment> find_comments(std::string_view text, const SourceLanguage& lang) {
-  std::vector<Comment> out;
+std::vector<TextRange> find_comments(std::string_view text, const SourceLanguage& lang) {
+  std::vector<TextRange> out;
   std::size_t i = 0;
   while (i < text.size()) {
     // Block openers first: Lua's "--[[" must win over its "--".
@@ -59,45 +53,45 @@ std::vector<Comment> find_comments(std::string_view text, const SourceLanguage& 
   return out;
 }
 
-class CommentIndex {
- public:
-  CommentIndex(std::string_view text, std::vector<Comment> comments) : text_(text), comments_(std::move(comments)) {}
-
-  std::size_t line_start(std::size_t pos) const {
-    const auto nl = pos == 0 ? std::string_view::npos : text_.rfind('\n', pos - 1);
-    return nl == std::string_view::npos ? 0 : nl + 1;
-  }
-  std::size_t line_end(std::size_t pos) const { return std::min(text_.find('\n', pos), text_.size()); }
-  bool at_line_start(std::size_t pos) const { return pos == 0 || text_[pos - 1] == '\n'; }
-  std::size_t next_line(std::size_t pos) const { return std::min(line_end(pos) + 1, text_.size()); }
-
-  // wisp--whole-line-comment: the comment starting at the indentation of the line at `pos`.
-  const Comment* whole_line_comment(std::size_t pos) const {
-    const std::size_t start = line_start(pos);
-    const auto first = text_.find_first_not_of(" \t", start);
-    if (first == std::string_view::npos || first >= line_end(start)) return nullptr;
-    const auto it = std::lower_bound(comments_.begin(), comments_.end(), first,
-                                     [](const Comment& c, std::size_t p) { return c.begin < p; });
-    return it != comments_.end() && it->begin == first ? &*it : nullptr;
-  }
-
-  // The comment around the start of the line, else the first one starting on it.
-  const Comment* on_line(std::size_t line_begin) const {
-    const std::size_t stop = line_end(line_begin);
-    for (const Comment& c : comments_) {
-      if (c.begin < line_begin && line_begin < c.end) return &c;  // a block comment across it
-      if (c.begin >= line_begin && c.begin < stop) return &c;
-      if (c.begin >= stop) break;
-    }
-    return nullptr;
-  }
-
- private:
-  std::string_view text_;
-  std::vector<Comment> comments_;
-};
-
 }  // namespace
+
+CommentScan::CommentScan(std::string_view text, const SourceLanguage& language)
+    : text_(text), comments_(find_comments(text, language)) {}
+
+std::size_t CommentScan::line_start(std::size_t pos) const {
+  const auto nl = pos == 0 ? std::string_view::npos : text_.rfind('\n', pos - 1);
+  return nl == std::string_view::npos ? 0 : nl + 1;
+}
+
+std::size_t CommentScan::line_end(std::size_t pos) const { return std::min(text_.find('\n', pos), text_.size()); }
+
+std::size_t CommentScan::next_line(std::size_t pos) const { return std::min(line_end(pos) + 1, text_.size()); }
+
+const TextRange* CommentScan::whole_line_comment(std::size_t pos) const {
+  const std::size_t start = line_start(pos);
+  const auto first = text_.find_first_not_of(" \t", start);
+  if (first == std::string_view::npos || first >= line_end(start)) return nullptr;
+  const auto it = std::lower_bound(comments_.begin(), comments_.end(), first,
+                                   [](const TextRange& c, std::size_t p) { return c.begin < p; });
+  return it != comments_.end() && it->begin == first ? &*it : nullptr;
+}
+
+const TextRange* CommentScan::on_line(std::size_t line_begin) const {
+  const std::size_t stop = line_end(line_begin);
+  for (const TextRange& c : comments_) {
+    if (c.begin < line_begin && line_begin < c.end) return &c;  // a block comment across it
+    if (c.begin >= line_begin && c.begin < stop) return &c;
+    if (c.begin >= stop) break;
+  }
+  return nullptr;
+}
+
+std::size_t CommentScan::take_newline(std::size_t end) const {
+  if (!at_line_start(end) && text_.substr(end, line_end(end) - end).find_first_not_of(" \t\r") == std::string_view::npos) {
+    return std::min(line_end(end) + 1, text_.size());
+  }
+  return end;
+}
 
 std::optional<TextRange> comment_block_at_line(std::string_view text, const SourceLanguage& language,
                                                std::size_t line) {
@@ -108,31 +102,27 @@ std::optional<TextRange> comment_block_at_line(std::string_view text, const Sour
     if (nl == std::string_view::npos || nl + 1 >= text.size()) return std::nullopt;
     line_begin = nl + 1;
   }
-  const CommentIndex index(text, find_comments(text, language));
-  const Comment* found = index.on_line(line_begin);
+  const CommentScan index(text, language);
+  const TextRange* found = index.on_line(line_begin);
   if (found == nullptr) return std::nullopt;
   std::size_t start = found->begin;
   std::size_t end = found->end;
   if (index.whole_line_comment(start) == found) {
     // Whole-line comments above and below belong to the block.
     for (std::size_t pos = index.line_start(start); pos > 0;) {
-      const Comment* above = index.whole_line_comment(pos - 1);
+      const TextRange* above = index.whole_line_comment(pos - 1);
       if (above == nullptr) break;
       start = above->begin;
       pos = index.line_start(start);
     }
-    std::size_t pos = index.at_line_start(end) ? end : index.next_line(end);
+    std::size_t pos = index.after(end);
     while (pos < text.size()) {
-      const Comment* below = index.whole_line_comment(pos);
+      const TextRange* below = index.whole_line_comment(pos);
       if (below == nullptr) break;
       end = below->end;
-      pos = index.at_line_start(end) ? end : index.next_line(end);
+      pos = index.after(end);
     }
-    // A block that fills its last line takes the newline too.
-    if (!index.at_line_start(end) &&
-        text.substr(end, index.line_end(end) - end).find_first_not_of(" \t\r") == std::string_view::npos) {
-      end = std::min(index.line_end(end) + 1, text.size());
-    }
+    end = index.take_newline(end);
   }
   return TextRange{start, end};
 }

@@ -84,9 +84,9 @@ class PatchSession : public std::enable_shared_from_this<PatchSession> {
     }
     auto& result = std::get<patch::PatchOutcome>(outcome);
     if (auto* ready = std::get_if<patch::PatchReady>(&result)) {
-      answer(true, std::move(ready->patch), std::move(ready->rationale));
+      answer(true, std::move(ready->patch), std::move(ready->rationale), ready->comments);
     } else if (auto* none = std::get_if<patch::NoChange>(&result)) {
-      answer(false, "", std::move(none->rationale));
+      answer(false, "", std::move(none->rationale), none->comments);
     } else {
       const auto& failure = std::get<patch::RepairFailure>(result);
       if (++turns_ < 2) {
@@ -102,12 +102,25 @@ class PatchSession : public std::enable_shared_from_this<PatchSession> {
     }
   }
 
-  void answer(bool ok, std::string patch_text, std::string rationale) {
-    call_->reply({{"ok", ok},
-                  {"patch", std::move(patch_text)},
-                  {"rationale", std::move(rationale)},
-                  {"model", model_},
-                  {"usage", usage_}});
+  void answer(bool ok, std::string patch_text, std::string rationale, const std::vector<patch::CommentAnswer>& comments) {
+    json result = {{"ok", ok},
+                   {"patch", std::move(patch_text)},
+                   {"rationale", std::move(rationale)},
+                   {"model", model_},
+                   {"usage", usage_}};
+    if (request_.several) result["comments"] = comments_json(comments);
+    call_->reply(std::move(result));
+  }
+
+  // docs/protocol.md: comments: [{index, hunks, note?}], one per selection in request order.
+  static json comments_json(const std::vector<patch::CommentAnswer>& comments) {
+    json out = json::array();
+    for (const auto& c : comments) {
+      json entry = {{"index", c.index}, {"hunks", c.hunks}};
+      if (c.note) entry["note"] = *c.note;
+      out.push_back(std::move(entry));
+    }
+    return out;
   }
 
   void add_usage(const json& usage) {

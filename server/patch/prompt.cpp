@@ -5,6 +5,7 @@
 #include "patch/text_lines.hpp"
 
 #include <algorithm>
+#include <vector>
 
 namespace lamp::patch {
 namespace {
@@ -16,7 +17,21 @@ Reply with one or two sentences saying what you changed, then one or more SEARCH
 
 )";
 
-constexpr std::string_view kSystemRules = R"(
+// With several comments: the per-comment lines come first (docs/protocol.md).
+constexpr std::string_view kSeveralIntro = R"(You are an expert programmer editing one file in the user's text editor.
+The user selected several comments in the file, numbered 1 to N. Make the code change each
+one asks for.
+
+Start your reply with one line per comment, in order: ")";
+constexpr std::string_view kSeveralIntroTail = R"(" or
+")";
+constexpr std::string_view kSeveralIntroEnd = R"(". Then give the SEARCH/REPLACE blocks
+for all the comments:
+
+)";
+
+// The rules both prompts share, in pieces around what differs.
+constexpr std::string_view kRulesHead = R"(
 Rules:
 - SEARCH must be copied character for character from the file, including indentation,
   comments and blank lines, and must match exactly one place in it. Include a few unchanged
@@ -25,24 +40,41 @@ Rules:
   where the comment is). Blocks are applied in order.
 - REPLACE must contain complete, working code. Never abbreviate with placeholders such as
   "...", "# ... existing code ...", "// rest unchanged": every line you do not repeat is deleted.
-- The selected comment is usually a request: replace it with the code it asks for, or keep it
+)";
+constexpr std::string_view kSingleRules = R"(- The selected comment is usually a request: replace it with the code it asks for, or keep it
   if it still documents the code.
 - The markers [[WISP-SELECTION-BEGIN]] and [[WISP-SELECTION-END]] only show where the
   selection is; they are not in the file. Never put them in SEARCH or REPLACE.
-- Follow the file's existing style, indentation and line width.
+)";
+constexpr std::string_view kSeveralRules = R"(- The selected comments are usually requests: replace each with the code it asks for, or keep
+  it if it still documents the code.
+- The markers [[WISP-SELECTION-BEGIN N]] and [[WISP-SELECTION-END N]] only show where comment
+  N is; they are not in the file. Never put them in SEARCH or REPLACE.
+)";
+constexpr std::string_view kRulesStyle = R"(- Follow the file's existing style, indentation and line width.
 - Do not reply with a unified diff, JSON, or the whole file.
-- If no change is needed, reply with the single line: NO CHANGE: <why>
-
+)";
+constexpr std::string_view kSingleNoChange = R"(- If no change is needed, reply with the single line: NO CHANGE: <why>
+)";
+constexpr std::string_view kSeveralNoChange = R"(- If no comment needs a change, reply with only the per-comment lines, each "N: NO CHANGE: why".
+)";
+constexpr std::string_view kExampleFile = R"(
 Example. For a file containing
 
 def total(items):
     # skip None items
     return sum(items)
 
-a good reply is:
+)";
+constexpr std::string_view kSingleExampleReply = R"(a good reply is:
 
 Filter out None before summing.
+)";
+constexpr std::string_view kSeveralExampleReply = R"(where that comment is comment 1, a good reply is:
 
+1: Filter out None before summing.
+)";
+constexpr std::string_view kExampleBlock = R"(
 <<<<<<< SEARCH
     # skip None items
     return sum(items)
@@ -70,43 +102,126 @@ std::string fence_info(std::string_view language) {
   return ascii_lower(info);
 }
 
+// A range and the markers shown around it.
+struct MarkedRange {
+  ByteRange range;
+  std::string begin;
+  std::string end;
+};
+
+// The markers go on lines of their own when a range covers whole lines, else inline.
+std::string mark_ranges(std::string_view text, const std::vector<MarkedRange>& ranges) {
+  std::string out;
+  std::size_t copied = 0;
+  for (const MarkedRange& m : ranges) {
+    const std::size_t b = m.range.begin;
+    const std::size_t e = m.range.end;
+    const bool starts_line = b == 0 || text[b - 1] == '\n';
+    const bool ends_line = e > b && (text[e - 1] == '\n' || e == text.size());
+    out += text.substr(copied, b - copied);
+    if (starts_line && ends_line) {
+      out += m.begin;
+      out += '\n';
+      out += text.substr(b, e - b);
+      if (text[e - 1] != '\n') out += '\n';
+      out += m.end;
+      out += '\n';
+    } else {
+      out += m.begin;
+      out += text.substr(b, e - b);
+      out += m.end;
+    }
+    copied = e;
+  }
+  out += text.substr(copied);
+  return normalize_newlines(out);
+}
+
+std::string file_header(const PatchRequest& req) {
+  std::string user = "File: " + req.rel_path + "\n";
+  if (!trim(req.language).empty()) user += "Language: " + std::string(trim(req.language)) + "\n";
+  if (!trim(req.comment_style).empty()) user += "Comment syntax: " + std::string(trim(req.comment_style)) + "\n";
+  return user;
+}
+
+std::string fenced_buffer(const PatchRequest& req, const std::string& buffer, const std::string& fence) {
+  return fence + fence_info(req.language) + "\n" + buffer + (buffer.empty() || buffer.ends_with('\n') ? "" : "\n") +
+         fence + "\n";
+}
+
+// The user message for `selections` (docs/protocol.md): the numbered comments with their
+// lines and instructions, the note for all of them, the marked file, the reply's first lines.
+std::string several_comments_message(const PatchRequest& req) {
+  const std::string buffer = marked_buffer(req);
+  const std::string fence = fence_for(buffer);
+  std::string user = file_header(req);
+  user += "\nThe selected comments, numbered 1 to " + std::to_string(req.selections.size()) + ":\n";
+  std::size_t line = 1;
+  std::size_t counted = 0;
+  for (std::size_t i = 0; i < req.selections.size(); ++i) {
+    const CommentSelection& sel = req.selections[i];
+    line += static_cast<std::size_t>(std::count(req.buffer_text.begin() + static_cast<std::ptrdiff_t>(counted),
+                                                req.buffer_text.begin() + static_cast<std::ptrdiff_t>(sel.range.begin), '\n'));
+    counted = sel.range.begin;
+    std::string instruction;
+    for (std::string_view part : split_content(sel.effective_instruction)) {
+      instruction += (instruction.empty() ? "" : "\n  ") + std::string(part);
+    }
+    user += "Comment " + std::to_string(i + 1) + " (line " + std::to_string(line) + "): " + instruction + "\n";
+  }
+  if (req.instruction && !trim(*req.instruction).empty()) {
+    user += "\nNote for every comment: " + std::string(trim(*req.instruction)) + "\n";
+  }
+  user += "\nThe whole file, with comment N marked by " + std::string(kNumberedSelectionBeginPrefix) + "N" +
+          std::string(kNumberedSelectionClose) + " and " + std::string(kNumberedSelectionEndPrefix) + "N" +
+          std::string(kNumberedSelectionClose) + ":\n";
+  user += fenced_buffer(req, buffer, fence);
+  user += "\nStart your reply with one line per comment, 1 to " + std::to_string(req.selections.size()) + ": \"" +
+          std::string(kCommentLineChanged) + "\" or \"" + std::string(kCommentLineNoChange) +
+          "\". Then give the SEARCH/REPLACE blocks for all the comments.\n";
+  return user;
+}
+
 }  // namespace
 
 std::string_view system_prompt() {
-  static const std::string text = std::string(kSystemIntro) + std::string(kSearchReplaceBlock) + std::string(kSystemRules);
+  static const std::string text = std::string(kSystemIntro) + std::string(kSearchReplaceBlock) +
+                                  std::string(kRulesHead) + std::string(kSingleRules) + std::string(kRulesStyle) +
+                                  std::string(kSingleNoChange) + std::string(kExampleFile) +
+                                  std::string(kSingleExampleReply) + std::string(kExampleBlock);
+  return text;
+}
+
+std::string_view several_comments_system_prompt() {
+  static const std::string text =
+      std::string(kSeveralIntro) + std::string(kCommentLineChanged) + std::string(kSeveralIntroTail) +
+      std::string(kCommentLineNoChange) + std::string(kSeveralIntroEnd) + std::string(kSearchReplaceBlock) +
+      std::string(kRulesHead) + std::string(kSeveralRules) + std::string(kRulesStyle) + std::string(kSeveralNoChange) +
+      std::string(kExampleFile) + std::string(kSeveralExampleReply) + std::string(kExampleBlock);
   return text;
 }
 
 std::string marked_buffer(const PatchRequest& req) {
-  const std::string_view text = req.buffer_text;
-  const std::size_t b = req.selection.begin;
-  const std::size_t e = req.selection.end;
-  const bool starts_line = b == 0 || text[b - 1] == '\n';
-  const bool ends_line = e > b && (text[e - 1] == '\n' || e == text.size());
-  std::string out(text.substr(0, b));
-  if (starts_line && ends_line) {
-    out += kSelectionBegin;
-    out += '\n';
-    out += text.substr(b, e - b);
-    if (text[e - 1] != '\n') out += '\n';
-    out += kSelectionEnd;
-    out += '\n';
+  std::vector<MarkedRange> ranges;
+  if (!req.several) {
+    ranges.push_back({req.selection, std::string(kSelectionBegin), std::string(kSelectionEnd)});
   } else {
-    out += kSelectionBegin;
-    out += text.substr(b, e - b);
-    out += kSelectionEnd;
+    for (std::size_t i = 0; i < req.selections.size(); ++i) {
+      ranges.push_back({req.selections[i].range, numbered_selection_begin(i + 1), numbered_selection_end(i + 1)});
+    }
   }
-  out += text.substr(e);
-  return normalize_newlines(out);
+  return mark_ranges(req.buffer_text, ranges);
 }
 
 nlohmann::json build_messages(const PatchRequest& req) {
+  if (req.several) {
+    return nlohmann::json::array({{{"role", "system"}, {"content", std::string(several_comments_system_prompt())}},
+                                  {{"role", "user"}, {"content", several_comments_message(req)}}});
+  }
   const std::string buffer = marked_buffer(req);
   const std::string selected = normalize_newlines(req.selected_text());
   const std::string fence = fence_for(buffer);
-  std::string user = "File: " + req.rel_path + "\n";
-  if (!trim(req.language).empty()) user += "Language: " + std::string(trim(req.language)) + "\n";
-  if (!trim(req.comment_style).empty()) user += "Comment syntax: " + std::string(trim(req.comment_style)) + "\n";
+  std::string user = file_header(req);
   if (!trim(selected).empty()) {
     user += "\nThe selected text:\n" + fence + "\n" + selected + (selected.ends_with('\n') ? "" : "\n") + fence + "\n";
   }
@@ -115,8 +230,7 @@ nlohmann::json build_messages(const PatchRequest& req) {
           req.effective_instruction() + "\n";
   user += "\nThe whole file, with the selection marked by " + std::string(kSelectionBegin) + " and " +
           std::string(kSelectionEnd) + ":\n";
-  user += fence + fence_info(req.language) + "\n" + buffer + (buffer.empty() || buffer.ends_with('\n') ? "" : "\n") +
-          fence + "\n";
+  user += fenced_buffer(req, buffer, fence);
   if (req.buffer_text.empty()) user += "(The file is empty: use an empty SEARCH part.)\n";
   return nlohmann::json::array({{{"role", "system"}, {"content", std::string(system_prompt())}},
                                 {{"role", "user"}, {"content", std::move(user)}}});

@@ -22,9 +22,11 @@ nlohmann::json build_retry_messages(const PatchRequest& request, std::string_vie
 
 // The system prompt alone (documented in docs/patch-format.md).
 std::string_view system_prompt();
+// The system prompt for several comments (`selections`): per-comment lines, then the blocks.
+std::string_view several_comments_system_prompt();
 
 // The buffer as shown to the model: "\r\n" as "\n", selection markers inserted (on lines of
-// their own when the selection covers whole lines).
+// their own when the selection covers whole lines); numbered markers for `selections`.
 std::string marked_buffer(const PatchRequest& request);
 
 }  // namespace lamp::patch

@@ -285,7 +285,9 @@ ParseResult parse_text(std::string_view text, const ReplyContext& ctx, int depth
       out.no_change = true;
       for (auto l : lines) {
         if (auto r = no_change_reason(l)) {
-          if (!r->empty()) out.prose.push_back(*r);
+          // A per-comment line keeps its number: it is that comment's note.
+          if (comment_line(l)) out.prose.emplace_back(trim(l));
+          else if (!r->empty()) out.prose.push_back(*r);
         } else if (!is_fence_line(l)) {
           out.prose.emplace_back(l);
         }
@@ -312,12 +314,32 @@ std::string strip_thinking(std::string_view reply) {
   return out;
 }
 
+// Removes every "[[WISP-SELECTION-BEGIN N]]" (or END) from `text`; true when there was one.
+bool erase_numbered_markers(std::string& text) {
+  bool had = false;
+  for (std::string_view prefix : {kNumberedSelectionBeginPrefix, kNumberedSelectionEndPrefix}) {
+    std::size_t at = 0;
+    while ((at = text.find(prefix, at)) != std::string::npos) {
+      std::size_t digits = at + prefix.size();
+      while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+      if (digits > at + prefix.size() &&
+          text.compare(digits, kNumberedSelectionClose.size(), kNumberedSelectionClose) == 0) {
+        text.erase(at, digits + kNumberedSelectionClose.size() - at);
+        had = true;
+      } else {
+        ++at;
+      }
+    }
+  }
+  return had;
+}
+
 // Removes the selection markers the prompt showed, should the model have copied them.
 std::string strip_selection_markers(std::string_view reply) {
   std::string out;
   for (auto line : split_content(reply)) {
     std::string text(line);
-    bool had = false;
+    bool had = erase_numbered_markers(text);
     for (std::string_view marker : {kSelectionBegin, kSelectionEnd}) {
       for (auto at = text.find(marker); at != std::string::npos; at = text.find(marker)) {
         text.erase(at, marker.size());

@@ -69,9 +69,34 @@ bool is_file_name_line(std::string_view line, const ReplyContext& ctx) {
   return t == rel || t == base || (t.size() > base.size() && t.ends_with(base) && t[t.size() - base.size() - 1] == '/');
 }
 
+std::optional<CommentLine> comment_line(std::string_view line) {
+  std::string_view t = trim(line);
+  auto skip = [&t](std::string_view chars) {
+    while (!t.empty() && chars.find(t.front()) != std::string_view::npos) t.remove_prefix(1);
+  };
+  skip("-*`# ");
+  if (ascii_lower(t.substr(0, 8)) == "comment ") {
+    t.remove_prefix(8);
+    skip(" ");
+  }
+  std::size_t digits = 0;
+  while (digits < t.size() && digits < 3 && t[digits] >= '0' && t[digits] <= '9') ++digits;
+  if (digits == 0 || digits == t.size() || std::string_view(":.)").find(t[digits]) == std::string_view::npos) {
+    return std::nullopt;
+  }
+  const std::size_t number = static_cast<std::size_t>(std::stoul(std::string(t.substr(0, digits))));
+  t.remove_prefix(digits + 1);
+  // "**1:** text": the bold closes after the number.
+  skip("*` ");
+  if (number == 0) return std::nullopt;
+  return CommentLine{number, t};
+}
+
 std::optional<std::string> no_change_reason(std::string_view line) {
   std::string_view t = trim(line);
   while (!t.empty() && (t.front() == '*' || t.front() == '`' || t.front() == '#' || t.front() == ' ')) t.remove_prefix(1);
+  // The per-comment line of a reply to several comments: "2: NO CHANGE: why", "1. No change needed".
+  if (auto numbered = comment_line(t)) t = numbered->text;
   const std::string lower = ascii_lower(t.substr(0, 12));
   for (std::string_view tag : {"no changes", "no change", "no_change", "no-change"}) {
     if (!lower.starts_with(tag)) continue;

@@ -33,7 +33,16 @@ Marker marker_of(std::string_view line);
 // "**src/app.py**", "`app.py`:", "### app.py": a line that only names the file.
 bool is_file_name_line(std::string_view line, const ReplyContext& context);
 
-// The reason after "NO CHANGE:" (or "No changes needed", ...), or nullopt.
+// A reply to several comments opens with one line per comment (docs/protocol.md): "1: text",
+// "2. text", "Comment 3: text", "**1:** text". The number and the text after it.
+struct CommentLine {
+  std::size_t number = 0;  // 1-based, as the prompt numbers the comments
+  std::string_view text;
+};
+std::optional<CommentLine> comment_line(std::string_view line);
+
+// The reason after "NO CHANGE:" (or "No changes needed", ...), or nullopt. A comment line's
+// number may come first: "2: NO CHANGE: why".
 std::optional<std::string> no_change_reason(std::string_view line);
 
 std::vector<std::string> copy_lines(const Views& lines, std::size_t from, std::size_t to);

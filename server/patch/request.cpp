@@ -2,13 +2,13 @@
 // wisp.patch params validation, the REL path and the instruction derived from the comment.
 #include "patch/request.hpp"
 
+#include "patch/marked_comment.hpp"
 #include "patch/text_lines.hpp"
 #include "patch/errors.hpp"
 
 #include <cstdlib>
 #include <filesystem>
 #include <algorithm>
-#include <array>
 #include <limits>
 
 namespace lamp::patch {
@@ -74,6 +74,67 @@ std::string base_name(const std::filesystem::path& path) {
   return name.empty() || name == "." || name == ".." ? "file" : name;
 }
 
+// The given instruction when not blank, else the comment without its starters and marker
+// (docs/protocol.md: "The instruction drops the marker").
+std::string instruction_from(std::string_view selected, const std::optional<std::string>& given,
+                             std::string_view comment_style) {
+  if (given && !trim(*given).empty()) return std::string(trim(*given));
+  std::string comment = strip_wisp_marker(strip_comment_markers(selected, comment_style));
+  return comment.empty() ? std::string(trim(selected)) : comment;
+}
+
+// `selections` (docs/protocol.md): 1..kMaxSelections non-empty ranges, ascending, not
+// overlapping; every error names the field ("selections[2].end_pos").
+std::vector<CommentSelection> parse_selections(const json& list, const std::string& buffer,
+                                               std::string_view comment_style) {
+  if (!list.is_array()) invalid("field \"selections\" must be an array");
+  if (list.empty()) invalid("field \"selections\" must not be empty");
+  if (list.size() > kMaxSelections) {
+    invalid("field \"selections\" has " + std::to_string(list.size()) + " entries (at most " +
+            std::to_string(kMaxSelections) + ")");
+  }
+  // Validates the UTF-8 of the whole buffer once.
+  const auto positions = static_cast<std::int64_t>(count_code_points(buffer)) + 1;
+  std::vector<CommentSelection> out;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string where = "selections[" + std::to_string(i) + "]";
+    const json& item = list[i];
+    if (!item.is_object()) invalid("field \"" + where + "\" must be an object");
+    CommentSelection sel;
+    sel.start_pos = require_integer(item, "start_pos", where + ".");
+    sel.end_pos = require_integer(item, "end_pos", where + ".");
+    if (sel.start_pos < 1 || sel.start_pos > positions) {
+      invalid("field \"" + where + ".start_pos\" " + std::to_string(sel.start_pos) +
+              " is outside the buffer (positions 1.." + std::to_string(positions) + ")");
+    }
+    if (sel.end_pos <= sel.start_pos) {
+      invalid("field \"" + where + ".end_pos\" " + std::to_string(sel.end_pos) + " must be greater than start_pos " +
+              std::to_string(sel.start_pos) + " (an empty or reversed range)");
+    }
+    if (sel.end_pos > positions) {
+      invalid("field \"" + where + ".end_pos\" " + std::to_string(sel.end_pos) +
+              " is outside the buffer (positions 1.." + std::to_string(positions) + ")");
+    }
+    if (!out.empty() && sel.start_pos < out.back().end_pos) {
+      invalid("field \"" + where + ".start_pos\" " + std::to_string(sel.start_pos) + " is before the end of selections[" +
+              std::to_string(i - 1) + "] (" + std::to_string(out.back().end_pos) +
+              "): ranges must be in ascending order and not overlap");
+    }
+    if (const json* given = optional_field(item, "instruction")) {
+      if (!given->is_string()) invalid("field \"" + where + ".instruction\" must be a string");
+      sel.instruction = given->get<std::string>();
+    }
+    sel.range = to_byte_range(buffer, sel.start_pos, sel.end_pos);
+    const std::string_view text = std::string_view(buffer).substr(sel.range.begin, sel.range.end - sel.range.begin);
+    sel.effective_instruction = instruction_from(text, sel.instruction, comment_style);
+    if (trim(sel.effective_instruction).empty()) {
+      invalid("field \"" + where + "\" selects only blank text and has no \"instruction\"");
+    }
+    out.push_back(std::move(sel));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string relative_path(std::string_view file_path, std::string_view project_root,
@@ -100,45 +161,10 @@ std::string relative_path(std::string_view file_path, std::string_view project_r
   return out.empty() ? base_name(fallback) : out;
 }
 
-std::string strip_comment_markers(std::string_view text, std::string_view comment_style) {
-  const std::string_view style = trim(comment_style);
-  static constexpr std::array<std::string_view, 11> kOpeners = {
-      "<!--", "/**", "/*", "///", "//", "#", ";", "--", "%", "\"", "*"};
-  static constexpr std::array<std::string_view, 2> kClosers = {"-->", "*/"};
-  std::string out;
-  for (std::string_view line : split_content(text)) {
-    line = trim(line);
-    bool stripped = true;
-    while (stripped && !line.empty()) {
-      stripped = false;
-      if (!style.empty() && line.starts_with(style)) {
-        line = trim(line.substr(style.size()));
-        stripped = true;
-        continue;
-      }
-      for (std::string_view opener : kOpeners) {
-        if (line.starts_with(opener)) {
-          // Strip repeated markers: ";;;", "###", "////".
-          while (line.starts_with(opener)) line.remove_prefix(opener.size());
-          line = trim(line);
-          stripped = true;
-          break;
-        }
-      }
-    }
-    for (std::string_view closer : kClosers) {
-      if (line.ends_with(closer)) line = trim(line.substr(0, line.size() - closer.size()));
-    }
-    if (!out.empty()) out += '\n';
-    out += line;
-  }
-  return std::string(trim(out));
-}
-
 std::string PatchRequest::effective_instruction() const {
   if (instruction && !trim(*instruction).empty()) return std::string(trim(*instruction));
-  std::string comment = strip_comment_markers(selected_text(), comment_style);
-  return comment.empty() ? std::string(trim(selected_text())) : comment;
+  if (several) return "";
+  return instruction_from(selected_text(), instruction, comment_style);
 }
 
 PatchRequest parse_request(const json& params) {
@@ -154,10 +180,18 @@ PatchRequest parse_request(const json& params) {
   req.comment_style = require_string(params, "comment_style");
   req.buffer_text = require_string(params, "buffer_text");
 
-  const json& selection = require(params, "selection", "");
-  if (!selection.is_object()) invalid("field \"selection\" must be an object");
-  req.start_pos = require_integer(selection, "start_pos", "selection.");
-  req.end_pos = require_integer(selection, "end_pos", "selection.");
+  // Exactly one of `selection` / `selections` (null counts as absent).
+  const json* selection = optional_field(params, "selection");
+  const json* selections = optional_field(params, "selections");
+  if (selection != nullptr && selections != nullptr) {
+    invalid("give either \"selection\" or \"selections\", not both");
+  }
+  if (selection == nullptr && selections == nullptr) invalid("missing field \"selection\" (or \"selections\")");
+  if (selection != nullptr) {
+    if (!selection->is_object()) invalid("field \"selection\" must be an object");
+    req.start_pos = require_integer(*selection, "start_pos", "selection.");
+    req.end_pos = require_integer(*selection, "end_pos", "selection.");
+  }
 
   // Without a project root (no context, or no root in it) the diff names the file by its
   // base name.
@@ -190,10 +224,19 @@ PatchRequest parse_request(const json& params) {
                          : m->get<std::int64_t>();
   }
 
-  // Validates the UTF-8 of the whole buffer as well as the range.
-  req.selection = to_byte_range(req.buffer_text, req.start_pos, req.end_pos);
-  if (req.effective_instruction().empty()) {
-    invalid("the selection is empty (or blank) and no \"instruction\" was given");
+  if (selections != nullptr) {
+    req.several = true;
+    req.selections = parse_selections(*selections, req.buffer_text, req.comment_style);
+    req.start_pos = req.selections.front().start_pos;
+    req.end_pos = req.selections.back().end_pos;
+    req.selection = {req.selections.front().range.begin, req.selections.back().range.end};
+  } else {
+    // Validates the UTF-8 of the whole buffer as well as the range.
+    req.selection = to_byte_range(req.buffer_text, req.start_pos, req.end_pos);
+    if (req.effective_instruction().empty()) {
+      invalid("the selection is empty (or blank) and no \"instruction\" was given");
+    }
+    req.selections.push_back({req.start_pos, req.end_pos, req.selection, req.instruction, req.effective_instruction()});
   }
   const char* home = std::getenv("HOME");
   req.rel_path = relative_path(req.file_path, req.project_root, home ? home : "");
