@@ -29,9 +29,11 @@ std::vector<TextRange> marked_comments(std::string_view text, const SourceLangua
       out.push_back({comment.begin, end});
       continue;
     }
-    // From the marked line down, until a line that is not a whole-line comment or is marked.
+    // From the marked line down, until a line that is not a whole-line comment or is marked;
+    // a block comment with code after it on its last line is the comment alone.
     std::size_t end = comment.end;
-    for (std::size_t pos = scan.after(end); pos < text.size();) {
+    const bool fills_line = end == text.size() || scan.at_line_start(end) || scan.take_newline(end) != end;
+    for (std::size_t pos = scan.after(end); fills_line && pos < text.size();) {
       const TextRange* below = scan.whole_line_comment(pos);
       if (below == nullptr || is_marked(text, *below, language)) break;
       end = below->end;

@@ -101,3 +101,55 @@ TEST_F(PatchCliTest, VersionMatchesServerDescribe) {
   EXPECT_FALSE(version.empty());
   EXPECT_EQ(r.out, "lamp " + version + "\n");
 }
+
+TEST_F(PatchCliTest, AllMarkedSendsEveryMarkedCommentAsSelections) {
+  start();
+  const std::string marked =
+      "# wisp: import os\n"
+      "# (at the top)\n"
+      "# a plain comment\n"
+      "s = \"# wisp: not a comment\"\n"
+      "def f(x):\n"
+      "    # what is this AI?\n"
+      "    return x * 2  # use a shift AI!\n"
+      "\n"
+      "def g():\n"
+      "    # TODO: later\n"
+      "    // WISP: nope, not python\n"
+      "    # WISP: return one\n"
+      "    pass\n";
+  std::filesystem::create_directories(project.file("src"));
+  std::ofstream(project.file("src/marked.py"), std::ios::binary) << marked;
+  fake.enqueue({{"content", "1: done\n2: NO CHANGE: fine\n3: done\n"
+                            "<<<<<<< SEARCH\n    pass\n=======\n    return 1\n>>>>>>> REPLACE\n"}});
+  const auto r = lamp_in_project({"patch", "src/marked.py", "--all-marked"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("--- a/src/marked.py\n+++ b/src/marked.py\n", 0), 0u) << r.out;
+  const json log = fake.log();
+  ASSERT_EQ(log["total"], 1);
+  const std::string prompt = log["requests"][0]["body"]["messages"][1]["content"];
+  // The block from the marked line down (with its newline), the trailing comment alone, and the
+  // marked line below an unmarked comment on its own.
+  EXPECT_NE(prompt.find("[[WISP-SELECTION-BEGIN 1]]\n# wisp: import os\n# (at the top)\n# a plain comment\n"
+                        "[[WISP-SELECTION-END 1]]\n"),
+            std::string::npos)
+      << prompt;
+  EXPECT_NE(prompt.find("    return x * 2  [[WISP-SELECTION-BEGIN 2]]# use a shift AI![[WISP-SELECTION-END 2]]\n"),
+            std::string::npos)
+      << prompt;
+  EXPECT_NE(prompt.find("    [[WISP-SELECTION-BEGIN 3]]# WISP: return one\n[[WISP-SELECTION-END 3]]    pass\n"),
+            std::string::npos)
+      << prompt;
+  EXPECT_EQ(prompt.find("[[WISP-SELECTION-BEGIN 4]]"), std::string::npos) << prompt;
+  EXPECT_NE(prompt.find("Comment 1 (line 1): import os\n  (at the top)\n  a plain comment"), std::string::npos) << prompt;
+}
+
+TEST_F(PatchCliTest, AllMarkedWithoutAMarkedCommentIsExit1WithoutAModelCall) {
+  start();
+  auto r = lamp_in_project({"patch", "src/calc.py", "--all-marked"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("src/calc.py has no marked python comment"), std::string::npos) << r.err;
+  r = lamp_in_project({"patch", "src/calc.py", "--all-marked", "--line", "2"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_EQ(fake.log()["total"], 0);
+}

@@ -176,3 +176,69 @@ TEST_F(WispPatchTest, CliPrintsADiffForPatchP1) {
   ASSERT_EQ(std::system(cmd.c_str()), 0);
   EXPECT_EQ(harness::read_file(project.file("src/calc.py")), "def add(a, b):\n    return a + b\n\nprint(add(1, 2))\n");
 }
+
+TEST_F(WispPatchTest, SelectionsGetCommentsWithHunksAndNotes) {
+  start();
+  const std::string buffer =
+      "import sys\n\n"
+      "def add(a, b):\n    # wisp: return the sum\n    pass\n\n"
+      "def neg(a):\n    # TODO: negate a\n    return a\n";
+  const std::string reply =
+      "1: returns a + b\n2: NO CHANGE: already fine\n\n"
+      "<<<<<<< SEARCH\n    pass\n=======\n    return a + b\n>>>>>>> REPLACE\n";
+  fake.enqueue({{"content", reply}});
+  json params = patch_params(buffer);
+  params.erase("selection");
+  auto range = [&](const std::string& text) {
+    const auto at = static_cast<std::int64_t>(buffer.find(text));
+    return json{{"start_pos", at + 1}, {"end_pos", at + 1 + static_cast<std::int64_t>(text.size())}};
+  };
+  params["selections"] = {range("    # wisp: return the sum\n"), range("    # TODO: negate a\n")};
+  auto c = client();
+  auto answer = call_raw(c, params, nullptr, 30s, "wisp.patch");
+  ASSERT_TRUE(answer.contains("result")) << answer;
+  const auto& r = answer["result"];
+  EXPECT_EQ(r["ok"], true);
+  // The marked comment the model left above its code is removed by lamp.
+  EXPECT_EQ(apply_with_patch("src/calc.py", buffer, r["patch"]),
+            "import sys\n\ndef add(a, b):\n    return a + b\n\ndef neg(a):\n    # TODO: negate a\n    return a\n");
+  EXPECT_EQ(r["comments"], json::parse(R"([{"index":0,"hunks":[0],"note":"returns a + b"},
+                                           {"index":1,"hunks":[],"note":"NO CHANGE: already fine"}])"))
+      << r;
+  EXPECT_NE(r["rationale"].get<std::string>().find("lamp removed 1 marked comment the edit left in place (line 4)."),
+            std::string::npos)
+      << r["rationale"];
+  const std::string prompt = fake.log()["requests"][0]["body"]["messages"][1]["content"];
+  EXPECT_NE(prompt.find("[[WISP-SELECTION-BEGIN 2]]\n    # TODO: negate a\n[[WISP-SELECTION-END 2]]\n"), std::string::npos)
+      << prompt;
+
+  // A single `selection` answers without `comments`; a bad `selections` is -32602 naming the field.
+  fake.enqueue({{"content", kGoodReply}});
+  answer = call_raw(c, patch_params(), nullptr, 30s, "wisp.patch");
+  ASSERT_TRUE(answer.contains("result")) << answer;
+  EXPECT_FALSE(answer["result"].contains("comments")) << answer;
+  params["selections"][1]["start_pos"] = params["selections"][0]["start_pos"];
+  answer = call_raw(c, params, nullptr, 30s, "wisp.patch");
+  ASSERT_TRUE(answer.contains("error")) << answer;
+  EXPECT_EQ(answer["error"]["code"], -32602);
+  EXPECT_NE(proto::dump(answer["error"]).find("selections[1].start_pos"), std::string::npos) << answer;
+  EXPECT_EQ(fake.log()["total"], 2);
+}
+
+TEST_F(WispPatchTest, SelectionsAnsweredNoChangeStillListComments) {
+  start();
+  const std::string buffer = "x = 1  # wisp: make it two\ny = 2  # wisp: make it three\n";
+  fake.enqueue({{"content", "1: NO CHANGE: two is wrong here\n2: NO CHANGE: three too\n"}});
+  json params = patch_params(buffer);
+  params.erase("selection");
+  params["selections"] = {{{"start_pos", 8}, {"end_pos", 27}}, {{"start_pos", 35}, {"end_pos", 56}}};
+  auto c = client();
+  auto answer = call_raw(c, params, nullptr, 30s, "wisp.patch");
+  ASSERT_TRUE(answer.contains("result")) << answer;
+  const auto& r = answer["result"];
+  EXPECT_EQ(r["ok"], false);
+  EXPECT_EQ(r["patch"], "");
+  EXPECT_EQ(r["comments"], json::parse(R"([{"index":0,"hunks":[],"note":"NO CHANGE: two is wrong here"},
+                                           {"index":1,"hunks":[],"note":"NO CHANGE: three too"}])"))
+      << r;
+}
