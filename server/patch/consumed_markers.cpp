@@ -69,13 +69,13 @@ class EditedLines {
 };
 
 // A whole-line comment block: each marked line still there goes, with the unchanged unmarked
-// lines of the block next to it.
+// comment lines of the block next to it (never a line of code the selection also covered).
 void remove_whole_line(const Lines& original, std::size_t first, std::size_t last, std::string_view style,
                        EditedLines& edited, std::vector<std::size_t>& removed) {
   std::vector<bool> marked;
   for (std::size_t l = first; l <= last; ++l) marked.push_back(is_marked_comment_line(original[l].text, style));
   auto unchanged_unmarked = [&](std::size_t l, std::size_t j) {
-    return !marked[l - first] && !is_blank(original[l].text) && edited.free(j) &&
+    return !marked[l - first] && is_comment_line(original[l].text, style) && edited.free(j) &&
            trim(edited.text(j)) == trim(original[l].text);
   };
   for (std::size_t l = first; l <= last; ++l) {

@@ -67,13 +67,16 @@ bool has_wisp_marker(std::string_view comment_text) {
   return starts_with_prefix(text) || ends_with_suffix(text);
 }
 
-bool is_marked_comment_line(std::string_view line, std::string_view comment_style) {
+bool is_comment_line(std::string_view line, std::string_view comment_style) {
   const std::string_view trimmed = trim(line);
-  if (trimmed.find('\n') != std::string_view::npos) return false;
+  if (trimmed.empty() || trimmed.find('\n') != std::string_view::npos) return false;
+  // Something was stripped from its start.
   const std::string text = strip_comment_markers(trimmed, comment_style);
-  // Only a comment: something must have been stripped from its start.
-  const bool had_starter = !trimmed.empty() && !trimmed.starts_with(text.empty() ? trimmed : std::string_view(text));
-  return had_starter && has_wisp_marker(text);
+  return text.empty() || !trimmed.starts_with(text);
+}
+
+bool is_marked_comment_line(std::string_view line, std::string_view comment_style) {
+  return is_comment_line(line, comment_style) && has_wisp_marker(strip_comment_markers(trim(line), comment_style));
 }
 
 std::string strip_wisp_marker(std::string_view text) {

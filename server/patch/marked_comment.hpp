@@ -16,6 +16,9 @@ std::string strip_comment_markers(std::string_view text, std::string_view commen
 // ends with "AI!" (any case; "AI?" is not a marker).
 bool has_wisp_marker(std::string_view comment_text);
 
+// True when `line` starts with a comment starter (of `comment_style` or a usual one).
+bool is_comment_line(std::string_view line, std::string_view comment_style);
+
 // True when `line` is a comment line (it starts with a comment starter) whose text is marked:
 // "# wisp: add x", "  // make it async AI!".
 bool is_marked_comment_line(std::string_view line, std::string_view comment_style);

@@ -48,6 +48,12 @@ TEST(ConsumedMarkers, TheUnchangedContinuationLinesOfTheBlockGoToo) {
             "def f(x):\n    return int(2 * x)\n\nkeep = 1  # of x, as an int\n");
 }
 
+TEST(ConsumedMarkers, CodeTheSelectionAlsoCoveredIsNeverRemoved) {
+  const std::string buffer = "# wisp: log the call\nrun()\n# done\n";
+  const auto req = request_for(buffer, "# wisp: log the call\nrun()\n");
+  EXPECT_EQ(edited(req, sr("# done\n", "# done\nprint('ran')\n")), "run()\n# done\nprint('ran')\n");
+}
+
 TEST(ConsumedMarkers, AReindentedMarkedLineIsRemoved) {
   const std::string buffer = "def f(x):\n    # wisp: guard against None\n    return x\n";
   const auto req = request_for(buffer, "    # wisp: guard against None\n");
