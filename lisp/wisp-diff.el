@@ -105,6 +105,14 @@ only displayed, and the message says how to reach it."
   "The first line of TEXT, or nil when TEXT is nil or blank."
   (and text (not (string-blank-p text)) (car (split-string text "\n" t "[ \t]+"))))
 
+(defun wisp--no-change-reason (note)
+  "The first line of the model's NOTE on a comment, without a leading \"NO CHANGE:\"."
+  (let ((line (wisp--first-line note)))
+    (and line
+         (let ((case-fold-search t))
+           (wisp--first-line (replace-regexp-in-string
+                              "\\`no[ _-]changes?\\(?: needed\\)?[:.]?[ \t]*" "" line))))))
+
 (defun wisp--comment-summary (instructions comments)
   "One line per comment: its number, INSTRUCTIONS entry, and hunks or note.
 COMMENTS is the `comments' member of a wisp.patch result."
@@ -112,7 +120,7 @@ COMMENTS is the `comments' member of a wisp.patch result."
            for i from 0
            for entry = (cl-find i comments :key (lambda (c) (alist-get 'index c)))
            for count = (length (alist-get 'hunks entry))
-           for note = (wisp--first-line (alist-get 'note entry))
+           for note = (wisp--no-change-reason (alist-get 'note entry))
            concat (format "# %d: %s — %s\n" (1+ i) (wisp--first-line instruction)
                           (cond ((> count 0) (format "%d hunk%s" count (if (= count 1) "" "s")))
                                 (note (format "no change: %s" note))
@@ -130,7 +138,8 @@ are overlays, so the buffer stays a patch that `patch -p1' takes."
     (goto-char (point-min))
     (let ((hunk 0))
       (while (re-search-forward "^@@ " nil t)
-        (let* ((numbers (cl-loop for c in comments
+        (let* ((start (match-beginning 0))
+               (numbers (cl-loop for c in comments
                                  when (memql hunk (alist-get 'hunks c))
                                  collect (1+ (alist-get 'index c))))
                (label (if numbers
@@ -139,7 +148,7 @@ are overlays, so the buffer stays a patch that `patch -p1' takes."
                                      numbers "")
                         "# (not tied to one comment)\n"))
                ;; Spans the @@ line, so the label goes when the hunk is applied or rejected.
-               (overlay (make-overlay (match-beginning 0) (line-end-position))))
+               (overlay (make-overlay start (line-end-position))))
           (overlay-put overlay 'evaporate t)
           (overlay-put overlay 'before-string (propertize label 'face 'wisp-diff-comment-label)))
         (setq hunk (1+ hunk))))))

@@ -58,7 +58,31 @@ bool answers(const HunkTouch& touch, std::size_t first, std::size_t last) {
          std::any_of(touch.inserted_after.begin(), touch.inserted_after.end(), in);
 }
 
+// The model's per-comment lines, by 0-based comment index ("" where it wrote none).
+std::vector<std::optional<std::string_view>> notes_of(std::string_view rationale, std::size_t count) {
+  std::vector<std::optional<std::string_view>> notes(count);
+  for (std::string_view l : split_content(rationale)) {
+    const auto numbered = comment_line(l);
+    if (!numbered || numbered->number == 0 || numbered->number > count) continue;
+    auto& note = notes[numbered->number - 1];
+    const std::string_view said = trim(numbered->text);
+    if (!note && !said.empty()) note = said;
+  }
+  return notes;
+}
+
 }  // namespace
+
+std::vector<CommentSelection> answered_selections(const PatchRequest& req, std::string_view rationale) {
+  if (!req.several) return req.selections;
+  const auto notes = notes_of(rationale, req.selections.size());
+  if (std::none_of(notes.begin(), notes.end(), [](const auto& n) { return n.has_value(); })) return req.selections;
+  std::vector<CommentSelection> out;
+  for (std::size_t i = 0; i < notes.size(); ++i) {
+    if (notes[i] && !no_change_reason(*notes[i])) out.push_back(req.selections[i]);
+  }
+  return out;
+}
 
 std::vector<CommentAnswer> map_comments(const PatchRequest& req, std::string_view diff, std::string_view rationale) {
   const std::vector<HunkTouch> touches = touches_of(diff);
@@ -81,12 +105,9 @@ std::vector<CommentAnswer> map_comments(const PatchRequest& req, std::string_vie
     }
     out.push_back(std::move(answer));
   }
-  for (std::string_view l : split_content(rationale)) {
-    const auto numbered = comment_line(l);
-    if (!numbered || numbered->number > out.size()) continue;
-    auto& note = out[numbered->number - 1].note;
-    const std::string_view said = trim(numbered->text);
-    if (!note && !said.empty()) note = std::string(said);
+  const auto notes = notes_of(rationale, out.size());
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (notes[i]) out[i].note = std::string(*notes[i]);
   }
   return out;
 }

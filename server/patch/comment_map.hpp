@@ -27,4 +27,10 @@ struct CommentAnswer {
 std::vector<CommentAnswer> map_comments(const PatchRequest& request, std::string_view diff,
                                         std::string_view rationale);
 
+// The comments the model took on, whose marked comments the engine may remove: with one
+// `selection`, that one; with `selections`, every comment unless the model wrote per-comment
+// lines, and then those whose line is not "N: NO CHANGE ..." (a comment the model passed over
+// keeps its marker for the next request).
+std::vector<CommentSelection> answered_selections(const PatchRequest& request, std::string_view rationale);
+
 }  // namespace lamp::patch

@@ -4,6 +4,7 @@
 #include "patch/patch_engine.hpp"
 
 #include "patch/apply_edits.hpp"
+#include "patch/comment_map.hpp"
 #include "patch/consumed_markers.hpp"
 #include "patch/reply_parser.hpp"
 #include "patch/strict_apply.hpp"
@@ -37,7 +38,8 @@ PatchOutcome make_patch(const PatchRequest& req, std::string_view model_reply) {
     return no_change(req, plan.rationale.empty() ? "The reply's edits leave the file unchanged." : plan.rationale);
   }
   // docs/protocol.md, Marked comments: what asked for the change goes with it.
-  ConsumedMarkers consumed = remove_consumed_markers(req.buffer_text, edited, req.selections, req.comment_style);
+  ConsumedMarkers consumed =
+      remove_consumed_markers(req.buffer_text, edited, answered_selections(req, plan.rationale), req.comment_style);
   edited = std::move(consumed.text);
   if (edited == req.buffer_text) {
     return no_change(req, plan.rationale.empty() ? "The reply's edits leave the file unchanged." : plan.rationale);

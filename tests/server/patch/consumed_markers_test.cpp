@@ -107,3 +107,21 @@ TEST(ConsumedMarkers, EverySelectionOfSeveralIsHandled) {
             "\nimport os\n\ndef f(x):\n    return 2 * x\n\ny = 2\n");
   EXPECT_TRUE(rationale.ends_with("lamp removed 3 marked comments the edit left in place (lines 1, 4, 7).")) << rationale;
 }
+
+TEST(ConsumedMarkers, ACommentTheModelSaidNoChangeToKeepsItsMarker) {
+  const std::string buffer = "def f(x):\n    # wisp: return the double\n    pass\n\n# count the calls AI!\n";
+  const auto req = selections_request(buffer, {"    # wisp: return the double\n", "# count the calls AI!\n"});
+  std::string rationale;
+  EXPECT_EQ(edited(req, "1: double\n2: NO CHANGE: nothing calls f\n" + sr("    pass\n", "    return 2 * x\n"), &rationale),
+            "def f(x):\n    return 2 * x\n\n# count the calls AI!\n");
+  EXPECT_TRUE(rationale.ends_with("lamp removed 1 marked comment the edit left in place (line 2).")) << rationale;
+}
+
+TEST(ConsumedMarkers, ACommentThePerCommentLinesLeaveOutKeepsItsMarker) {
+  const std::string buffer = "def f(x):\n    # wisp: return the double\n    pass\n\n# count the calls AI!\n";
+  const auto req = selections_request(buffer, {"    # wisp: return the double\n", "# count the calls AI!\n"});
+  EXPECT_EQ(edited(req, "1: double\n\n" + sr("    pass\n", "    return 2 * x\n")),
+            "def f(x):\n    return 2 * x\n\n# count the calls AI!\n");
+  // Without any per-comment line, every comment counts as taken on.
+  EXPECT_EQ(edited(req, sr("    pass\n", "    return 2 * x\n")), "def f(x):\n    return 2 * x\n\n");
+}
