@@ -105,6 +105,12 @@ only displayed, and the message says how to reach it."
   "The first line of TEXT, or nil when TEXT is nil or blank."
   (and text (not (string-blank-p text)) (car (split-string text "\n" t "[ \t]+"))))
 
+(defun wisp--comment-title (instruction)
+  "INSTRUCTION on one line, cut to 72 columns: how labels name a comment."
+  (truncate-string-to-width
+   (mapconcat #'identity (split-string (or instruction "") "\n" t "[ \t]+") " ")
+   72 nil nil "…"))
+
 (defun wisp--no-change-reason (note)
   "The first line of the model's NOTE on a comment, without a leading \"NO CHANGE:\"."
   (let ((line (wisp--first-line note)))
@@ -121,7 +127,7 @@ COMMENTS is the `comments' member of a wisp.patch result."
            for entry = (cl-find i comments :key (lambda (c) (alist-get 'index c)))
            for count = (length (alist-get 'hunks entry))
            for note = (wisp--no-change-reason (alist-get 'note entry))
-           concat (format "# %d: %s — %s\n" (1+ i) (wisp--first-line instruction)
+           concat (format "# %d: %s — %s\n" (1+ i) (wisp--comment-title instruction)
                           (cond ((> count 0) (format "%d hunk%s" count (if (= count 1) "" "s")))
                                 (note (format "no change: %s" note))
                                 (t "no change")))))
@@ -143,8 +149,9 @@ are overlays, so the buffer stays a patch that `patch -p1' takes."
                                  when (memql hunk (alist-get 'hunks c))
                                  collect (1+ (alist-get 'index c))))
                (label (if numbers
-                          (mapconcat (lambda (n) (format "# %d: %s\n" n (wisp--first-line
-                                                                          (nth (1- n) instructions))))
+                          (mapconcat (lambda (n)
+                                       (format "# %d: %s\n" n
+                                               (wisp--comment-title (nth (1- n) instructions))))
                                      numbers "")
                         "# (not tied to one comment)\n"))
                ;; Spans the @@ line, so the label goes when the hunk is applied or rejected.

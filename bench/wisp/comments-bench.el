@@ -127,9 +127,11 @@
         lamp-auto-start nil
         lamp-transport (intern (or (getenv "WISP_BENCH_TRANSPORT") "elisp")))
   (when (eq lamp-transport 'module)
-    (add-to-list 'load-path (getenv "WISP_BENCH_MODULE_DIR")))
+    (setq lamp-module-file (expand-file-name (concat "lamp-module" module-file-suffix)
+                                             (getenv "WISP_BENCH_MODULE_DIR"))
+          lamp-module-compile-when-missing 'never))
   (let ((dir (make-temp-file "wisp-bench" t))
-        (inhibit-message t))
+        (inhibit-message (not (getenv "WISP_BENCH_VERBOSE"))))
     (unwind-protect
         (progn
           (wisp-watch-mode 1)
