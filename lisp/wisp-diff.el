@@ -106,10 +106,10 @@ only displayed, and the message says how to reach it."
   (and text (not (string-blank-p text)) (car (split-string text "\n" t "[ \t]+"))))
 
 (defun wisp--comment-title (instruction)
-  "INSTRUCTION on one line, cut to 72 columns: how labels name a comment."
+  "INSTRUCTION on one line, cut to 80 columns: how labels name a comment."
   (truncate-string-to-width
    (mapconcat #'identity (split-string (or instruction "") "\n" t "[ \t]+") " ")
-   72 nil nil "…"))
+   80 nil nil "…"))
 
 (defun wisp--no-change-reason (note)
   "The first line of the model's NOTE on a comment, without a leading \"NO CHANGE:\"."

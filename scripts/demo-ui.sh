@@ -25,7 +25,7 @@ mkdir -p "$dir/project"
 cp "$root"/examples/* "$dir/project/"
 LAMP_UDS="$dir/lamp.sock" emacs -nw -Q -L "$root/lisp" \
   --eval "(setq lamp-module-file \"$build/module/lamp-module.so\" lamp-auto-start nil)" \
-  --eval "(require 'wisp)" \
+  --eval "(require 'wisp)" --eval "(require 'wisp-watch)" \
   --eval "(global-set-key (kbd \"C-c w\") #'wisp-apply-comment)" \
   "$dir/project/fizzbuzz.py" \
   --eval "(progn (search-forward \"# TODO\") (message \"Point is in a comment: M-x wisp-apply-comment (or C-c w). C-x C-c quits.\"))"
