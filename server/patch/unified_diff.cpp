@@ -3,6 +3,7 @@
 #include "patch/unified_diff.hpp"
 
 #include "patch/errors.hpp"
+#include "patch/libgit2_runtime.hpp"
 
 #include <git2.h>
 
@@ -12,27 +13,12 @@
 namespace lamp::patch {
 namespace {
 
-// libgit2 wants one init before use and a matching shutdown; a function-local static gives
-// thread-safe once-only initialisation without global mutable state of our own.
-class Libgit2Runtime {
- public:
-  Libgit2Runtime() { git_libgit2_init(); }
-  ~Libgit2Runtime() { git_libgit2_shutdown(); }
-  Libgit2Runtime(const Libgit2Runtime&) = delete;
-  Libgit2Runtime& operator=(const Libgit2Runtime&) = delete;
-};
-
-void ensure_libgit2() { static const Libgit2Runtime runtime; }
-
 struct PatchFree {
   void operator()(git_patch* patch) const { git_patch_free(patch); }
 };
 using PatchPtr = std::unique_ptr<git_patch, PatchFree>;
 
-[[noreturn]] void fail(const char* what) {
-  const git_error* error = git_error_last();
-  throw EngineFailure(std::string(what) + ": " + (error && error->message ? error->message : "unknown libgit2 error"));
-}
+[[noreturn]] void fail(const char* what) { fail_libgit2(what); }
 
 std::uint32_t flags_for(const DiffOptions& options) {
   std::uint32_t flags = GIT_DIFF_FORCE_TEXT;
