@@ -69,6 +69,7 @@ Config Config::from_env() {
   c.timeout_s = env_int("LAMP_TIMEOUT_S", c.timeout_s, 1, 86400);
   c.max_retries = env_int("LAMP_MAX_RETRIES", c.max_retries, 0, 100);
   c.deadline_s = env_int("LAMP_DEADLINE_S", c.deadline_s, 1, 86400);
+  c.check_timeout_s = env_int("LAMP_CHECK_TIMEOUT_S", c.check_timeout_s, 1, 3600);
   return c;
 }
 

@@ -23,6 +23,7 @@ struct Config {
   int timeout_s = 60;
   int max_retries = 4;
   int deadline_s = 300;  // a request's overall upstream deadline, retries included
+  int check_timeout_s = 5;  // LAMP_CHECK_TIMEOUT_S: time limit of one syntax check of a proposal
 
   // Reads the process environment. Throws std::invalid_argument naming a malformed variable.
   static Config from_env();

@@ -4,6 +4,7 @@
 #include "acp/agent.hpp"
 #include "app/config.hpp"
 #include "app/context.hpp"
+#include "check/sandbox.hpp"
 #include "cli/commands.hpp"
 #include "log.hpp"
 #include "methods/chat.hpp"
@@ -62,7 +63,10 @@ int serve(const ServeOptions& opts) {
   boost::asio::thread_pool cpu(2);  // reply repair and diffing for wisp.patch
   upstream::ChatService chat(io.get_executor(), ctx);
   methods::register_chat(registry, chat);
-  methods::register_wisp_patch(registry, chat, cpu);
+  check::CheckOptions checks;  // docs/protocol.md, Checks
+  checks.time_limit = std::chrono::seconds(ctx.config.check_timeout_s);
+  (void)check::network_isolation();  // probed once now, not during the first request
+  methods::register_wisp_patch(registry, chat, cpu, checks);
   acp::Agent acp_agent(registry, chat, cpu);  // ACP methods; owns the sessions (docs/acp.md)
 
   transport::ServerOptions server_options;

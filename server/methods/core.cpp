@@ -2,6 +2,8 @@
 // Built-in methods that describe and control the server itself.
 #include "methods/core.hpp"
 
+#include "check/sandbox.hpp"
+#include "check/syntax_check.hpp"
 #include "rpc/dispatcher.hpp"
 
 #ifndef LAMP_VERSION
@@ -11,6 +13,22 @@
 namespace lamp::methods {
 
 using proto::json;
+
+namespace {
+
+// docs/protocol.md, Checks: the checkers whose tools are on PATH, the time limit, and whether
+// checker children are cut off the network.
+json describe_checks(const app::Config& cfg) {
+  json checkers = json::array();
+  for (const auto& c : check::checkers()) {
+    checkers.push_back({{"language", c.language}, {"checker", c.checker}, {"available", c.available}});
+  }
+  return {{"timeout_s", cfg.check_timeout_s},
+          {"no_network", !check::network_isolation().empty()},
+          {"checkers", std::move(checkers)}};
+}
+
+}  // namespace
 
 void register_core(rpc::MethodRegistry& registry, app::ServerContext& ctx) {
   registry.add_sync("ping", [](rpc::Call&) { return json("pong"); });
@@ -29,6 +47,7 @@ void register_core(rpc::MethodRegistry& registry, app::ServerContext& ctx) {
          {{"base_url", cfg.display_base_url()},
           {"chat_url", cfg.display_chat_url()},
           {"api_key_set", !cfg.api_key.empty()}}},
+        {"checks", describe_checks(cfg)},
     };
   });
 

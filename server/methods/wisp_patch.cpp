@@ -2,11 +2,16 @@
 // wisp.patch (docs/protocol.md, Methods): orchestration only; the engine lives in server/patch/.
 #include "methods/wisp_patch.hpp"
 
+#include "check/report_text.hpp"
+#include "check/syntax_check.hpp"
 #include "methods/chat.hpp"
 #include "patch/patch_engine.hpp"
 #include "upstream/chat_job.hpp"
 
 #include <boost/asio/post.hpp>
+
+#include <future>
+#include <optional>
 
 namespace lamp::methods {
 namespace {
@@ -16,12 +21,19 @@ namespace code = proto::code;
 
 constexpr std::size_t kReplyExcerptBytes = 8192;
 
+// A proposal and the check of its text (docs/protocol.md, Checks).
+struct CheckedProposal {
+  patch::PatchReady ready;
+  std::optional<check::CheckReport> report;  // none: checks turned off
+};
+
 // One wisp.patch call: at most two model turns, then the answer.
 class PatchSession : public std::enable_shared_from_this<PatchSession> {
  public:
-  PatchSession(std::shared_ptr<rpc::Call> call, patch::PatchRequest request,
-               upstream::ChatService& chat, boost::asio::thread_pool& cpu)
-      : call_(std::move(call)), request_(std::move(request)), chat_(chat), cpu_(cpu) {}
+  PatchSession(std::shared_ptr<rpc::Call> call, patch::PatchRequest request, bool check,
+               upstream::ChatService& chat, boost::asio::thread_pool& cpu, check::CheckOptions check_options)
+      : call_(std::move(call)), request_(std::move(request)), check_(check), chat_(chat), cpu_(cpu),
+        check_options_(std::move(check_options)) {}
 
   void start() {
     json model_choice = json::object();
@@ -84,7 +96,14 @@ class PatchSession : public std::enable_shared_from_this<PatchSession> {
     }
     auto& result = std::get<patch::PatchOutcome>(outcome);
     if (auto* ready = std::get_if<patch::PatchReady>(&result)) {
-      answer(true, std::move(ready->patch), std::move(ready->rationale), ready->comments);
+      if (!check_) {
+        answer_checked({std::move(*ready), std::nullopt});
+      } else {
+        check_proposal(std::move(reply), std::move(*ready));
+      }
+    } else if (first_checked_) {
+      // The retry the check asked for gave nothing usable: the first proposal stands.
+      answer_checked(std::move(*first_checked_));
     } else if (auto* none = std::get_if<patch::NoChange>(&result)) {
       answer(false, "", std::move(none->rationale), none->comments);
     } else {
@@ -102,12 +121,82 @@ class PatchSession : public std::enable_shared_from_this<PatchSession> {
     }
   }
 
-  void answer(bool ok, std::string patch_text, std::string rationale, const std::vector<patch::CommentAnswer>& comments) {
+  // Off the event loop: checks the original text (once) and the proposal's, then continues on it.
+  void check_proposal(std::string reply, patch::PatchReady ready) {
+    notify_stage("checking");
+    boost::asio::post(cpu_, [self = shared_from_this(), reply = std::move(reply), ready = std::move(ready)]() mutable {
+      const auto& req = self->request_;
+      // The two checks run side by side: a checker's start-up is most of its time.
+      std::future<check::CheckReport> original;
+      if (!self->original_check_) {
+        original = std::async(std::launch::async, [&req, &options = self->check_options_] {
+          return check::check_syntax(req.file_path, req.language, req.buffer_text, options);
+        });
+      }
+      auto report = check::check_syntax(req.file_path, req.language, ready.edited_text, self->check_options_);
+      if (original.valid()) self->original_check_ = original.get();
+      boost::asio::post(self->call_->executor(), [self, reply = std::move(reply), ready = std::move(ready),
+                                                  report = std::move(report)]() mutable {
+        self->on_checked(std::move(reply), {std::move(ready), std::move(report)});
+      });
+    });
+  }
+
+  // docs/protocol.md, Checks: a proposal that breaks a file which parsed before uses the
+  // corrective retry (when still unused), and the better of the two proposals is returned.
+  void on_checked(std::string reply, CheckedProposal proposal) {
+    if (cancelled_ || call_->done()) return;
+    const bool regressed = original_check_->ok() && proposal.report->broken();
+    if (regressed && turns_ == 0) {
+      ++turns_;
+      const std::string problems = check::diagnostics_with_context(*proposal.report, proposal.ready.edited_text);
+      const std::string checker = proposal.report->checker;
+      first_checked_ = std::move(proposal);
+      ask(patch::build_check_retry_messages(request_, reply, checker, problems));
+      return;
+    }
+    if (regressed && first_checked_) {
+      answer_checked(std::move(*first_checked_));  // both broken: the first
+      return;
+    }
+    answer_checked(std::move(proposal));
+  }
+
+  void answer_checked(CheckedProposal proposal) {
+    json diagnostics = json::array();
+    json summary;
+    if (!proposal.report) {
+      summary = {{"skipped", "turned off (\"check\": false)"}};
+    } else {
+      const auto& report = *proposal.report;
+      for (const auto& d : report.diagnostics) {
+        diagnostics.push_back({{"file", request_.rel_path}, {"line", d.line}, {"message", d.message}});
+      }
+      summary = {{"language", report.language}};
+      if (!report.checker.empty()) summary["checker"] = report.checker;
+      if (report.ran) {
+        summary["ok"] = report.ok();
+        if (original_check_ && original_check_->ran) summary["original_ok"] = original_check_->ok();
+      } else {
+        summary["skipped"] = report.skipped;
+        if (report.timed_out) summary["timed_out"] = true;
+      }
+      if (first_checked_) summary["retried"] = true;
+    }
+    auto& ready = proposal.ready;
+    answer(true, std::move(ready.patch), std::move(ready.rationale), ready.comments, std::move(diagnostics),
+           std::move(summary));
+  }
+
+  void answer(bool ok, std::string patch_text, std::string rationale, const std::vector<patch::CommentAnswer>& comments,
+              json diagnostics = json::array(), json check_summary = nullptr) {
     json result = {{"ok", ok},
                    {"patch", std::move(patch_text)},
                    {"rationale", std::move(rationale)},
                    {"model", model_},
-                   {"usage", usage_}};
+                   {"usage", usage_},
+                   {"diagnostics", std::move(diagnostics)}};
+    if (!check_summary.is_null()) result["check"] = std::move(check_summary);
     if (request_.several) result["comments"] = comments_json(comments);
     call_->reply(std::move(result));
   }
@@ -137,8 +226,12 @@ class PatchSession : public std::enable_shared_from_this<PatchSession> {
 
   std::shared_ptr<rpc::Call> call_;
   patch::PatchRequest request_;
+  bool check_ = true;  // `check` param
   upstream::ChatService& chat_;
   boost::asio::thread_pool& cpu_;
+  check::CheckOptions check_options_;
+  std::optional<check::CheckReport> original_check_;  // the buffer as sent, checked once
+  std::optional<CheckedProposal> first_checked_;       // the proposal that asked for the retry
   std::shared_ptr<upstream::ChatJob> job_;
   std::string model_;
   json usage_ = json::object();
@@ -156,12 +249,21 @@ patch::PatchRequest parse_params(const json& params) {
   }
 }
 
+// `check` (docs/protocol.md, Checks): absent or null is true; anything but a boolean is -32602.
+bool check_param(const json& params) {
+  if (!params.is_object() || !params.contains("check") || params["check"].is_null()) return true;
+  if (!params["check"].is_boolean()) throw proto::invalid_params("field \"check\" must be a boolean");
+  return params["check"].get<bool>();
+}
+
 }  // namespace
 
 void register_wisp_patch(rpc::MethodRegistry& registry, upstream::ChatService& chat,
-                         boost::asio::thread_pool& cpu) {
-  registry.add("wisp.patch", [&chat, &cpu](const std::shared_ptr<rpc::Call>& call) {
-    auto session = std::make_shared<PatchSession>(call, parse_params(call->params()), chat, cpu);
+                         boost::asio::thread_pool& cpu, check::CheckOptions checks) {
+  registry.add("wisp.patch", [&chat, &cpu, checks](const std::shared_ptr<rpc::Call>& call) {
+    auto request = parse_params(call->params());
+    const bool check = check_param(call->params());
+    auto session = std::make_shared<PatchSession>(call, std::move(request), check, chat, cpu, checks);
     session->start();
   });
 }

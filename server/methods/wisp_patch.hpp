@@ -3,6 +3,7 @@
 // corrective retry when the reply cannot be applied.
 #pragma once
 
+#include "check/report.hpp"
 #include "rpc/registry.hpp"
 #include "upstream/chat_service.hpp"
 
@@ -10,8 +11,9 @@
 
 namespace lamp::methods {
 
-// `cpu` runs the reply repair and diffing, so big buffers never stall the event loop.
+// `cpu` runs the reply repair, diffing and syntax checks (with `checks`' time limit), so big
+// buffers and checker children never stall the event loop.
 void register_wisp_patch(rpc::MethodRegistry& registry, upstream::ChatService& chat,
-                         boost::asio::thread_pool& cpu);
+                         boost::asio::thread_pool& cpu, check::CheckOptions checks);
 
 }  // namespace lamp::methods

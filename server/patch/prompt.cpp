@@ -250,4 +250,19 @@ nlohmann::json build_retry_messages(const PatchRequest& req, std::string_view fi
   return messages;
 }
 
+nlohmann::json build_check_retry_messages(const PatchRequest& req, std::string_view first_reply,
+                                          std::string_view checker, std::string_view problems) {
+  nlohmann::json messages = build_messages(req);
+  messages.push_back({{"role", "assistant"}, {"content", std::string(first_reply)}});
+  std::string text = "Your edits applied to " + req.rel_path + ", but the result no longer parses (checked with " +
+                     std::string(checker) + "; the file parsed before your edits):\n\n" + std::string(problems);
+  if (!text.ends_with('\n')) text += '\n';
+  text += "\nThe line numbers are those of the file after your edits. None of your edits were kept; the file is "
+          "still exactly as shown above. Reply again with the complete set of SEARCH/REPLACE blocks for the "
+          "whole change, with the syntax error fixed. Copy every SEARCH part exactly from the file, make each "
+          "one match a single place, and write complete code in REPLACE, without placeholders.";
+  messages.push_back({{"role", "user"}, {"content", std::move(text)}});
+  return messages;
+}
+
 }  // namespace lamp::patch

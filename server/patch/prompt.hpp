@@ -20,6 +20,13 @@ nlohmann::json build_messages(const PatchRequest& request);
 nlohmann::json build_retry_messages(const PatchRequest& request, std::string_view first_reply,
                                     const RepairFailure& failure);
 
+// The corrective retry when the reply applied but the result no longer parses while the
+// original did (docs/patch-format.md, Checking the result): the first messages, the model's
+// reply, and a user message quoting the checker (`checker`, e.g. "python3 compile()") and its
+// `problems` (diagnostics with the lines around them).
+nlohmann::json build_check_retry_messages(const PatchRequest& request, std::string_view first_reply,
+                                          std::string_view checker, std::string_view problems);
+
 // The system prompt alone (documented in docs/patch-format.md).
 std::string_view system_prompt();
 // The system prompt for several comments (`selections`): per-comment lines, then the blocks.

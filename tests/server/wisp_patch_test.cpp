@@ -72,7 +72,7 @@ TEST_F(WispPatchTest, ProducesADiffThatApplies) {
             "def add(a, b):\n    return a + b\n\nprint(add(1, 2))\n");
   std::set<std::string> stages;
   for (auto& n : notes) stages.insert(n["params"].value("stage", ""));
-  EXPECT_EQ(stages, (std::set<std::string>{"upstream", "validating"})) << json(notes);
+  EXPECT_EQ(stages, (std::set<std::string>{"upstream", "validating", "checking"})) << json(notes);
   // The prompt carried the buffer with the selection marked.
   const json log = fake.log();
   const json& sent = log["requests"][0]["body"]["messages"];
