@@ -160,6 +160,63 @@ are overlays, so the buffer stays a patch that `patch -p1' takes."
           (overlay-put overlay 'before-string (propertize label 'face 'wisp-diff-comment-label)))
         (setq hunk (1+ hunk))))))
 
+;;;; Diagnostics: what lamp's check found wrong in the proposal (docs/protocol.md, Checks)
+
+(defface wisp-diff-diagnostic '((t :inherit warning))
+  "Face of the lines showing what still does not parse in a proposal."
+  :group 'wisp)
+
+(defun wisp--diagnostic-text (diagnostic)
+  "DIAGNOSTIC (an entry of a wisp.patch result's `diagnostics') on one line."
+  (let ((line (alist-get 'line diagnostic)))
+    (format "! %s%s" (if (and (integerp line) (> line 0)) (format "line %d: " line) "")
+            (wisp--comment-title (alist-get 'message diagnostic)))))
+
+(defun wisp--diagnostic-position (line)
+  "Return the end of the diff line holding LINE of the proposed file, or nil.
+Only `+' and context lines of a hunk count; LINE outside every hunk is nil."
+  (save-excursion
+    (goto-char (point-min))
+    (catch 'found
+      (while (re-search-forward "^@@ -[0-9]+\\(?:,[0-9]+\\)? \\+\\([0-9]+\\)" nil t)
+        (let ((new (string-to-number (match-string 1))))
+          (forward-line 1)
+          (while (and (not (eobp)) (memq (char-after) '(?\s ?+ ?- ?\\)))
+            (pcase (char-after)
+              ((or ?\s ?+)
+               (when (= new line) (throw 'found (line-end-position)))
+               (setq new (1+ new))))
+            (forward-line 1))))
+      nil)))
+
+(defun wisp--show-diagnostics (diagnostics check)
+  "Show DIAGNOSTICS at the top of the review and under the lines they name.
+CHECK is the result's `check' summary.  Nothing is shown without
+diagnostics.  Overlays, like the comment labels: the buffer stays a patch."
+  (when diagnostics
+    (let* ((lines (mapconcat (lambda (d) (concat (wisp--diagnostic-text d) "\n")) diagnostics ""))
+           (before (and (eq (alist-get 'original_ok check) :false)
+                        "! (the file did not parse before this change either)\n"))
+           (text (propertize (concat lines before) 'face 'wisp-diff-diagnostic))
+           (header (cl-find-if (lambda (o) (and (= (overlay-start o) (point-min))
+                                                (overlay-get o 'before-string)))
+                               (overlays-in (point-min) (min (point-max) (1+ (point-min)))))))
+      ;; One header overlay, so the order of the lines above the diff is certain.
+      (if header
+          (overlay-put header 'before-string (concat text (overlay-get header 'before-string)))
+        (overlay-put (make-overlay (point-min) (min (point-max) (1+ (point-min))))
+                     'before-string (concat text "\n")))
+      (dolist (d diagnostics)
+        (let* ((line (alist-get 'line d))
+               (end (and (integerp line) (> line 0) (wisp--diagnostic-position line))))
+          (when end
+            ;; Spans the diff line, so it goes with the hunk when applied or rejected.
+            (let ((overlay (make-overlay (save-excursion (goto-char end) (line-beginning-position)) end)))
+              (overlay-put overlay 'evaporate t)
+              (overlay-put overlay 'after-string
+                           (propertize (concat "\n" (wisp--diagnostic-text d))
+                                       'face 'wisp-diff-diagnostic)))))))))
+
 (defun wisp--show-result (source request result)
   "Show RESULT (wisp.patch's answer to REQUEST) for SOURCE."
   (let* ((rationale (alist-get 'rationale result))
@@ -188,6 +245,7 @@ are overlays, so the buffer stays a patch that `patch -p1' takes."
                 (let ((line (if instructions summary (wisp--first-line rationale))))
                   (and line (concat " " line))))
           (when instructions (wisp--label-hunks instructions comments))
+          (wisp--show-diagnostics (alist-get 'diagnostics result) (alist-get 'check result))
           (goto-char (point-min))
           (ignore-errors (diff-hunk-next)))
         (wisp--present-review source buffer summary)))))
