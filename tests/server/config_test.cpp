@@ -69,7 +69,8 @@ class ConfigEnv : public ::testing::Test {
   static constexpr const char* kVars[] = {"OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_API_BASE",
                                           "SSL_CERT_FILE", "SSL_CERT_DIR",
                                           "LAMP_DEFAULT_MODEL", "LAMP_MODELS", "LAMP_MAX_CONCURRENCY",
-                                          "LAMP_MAX_QUEUE", "LAMP_TIMEOUT_S", "LAMP_MAX_RETRIES"};
+                                          "LAMP_MAX_QUEUE", "LAMP_TIMEOUT_S", "LAMP_MAX_RETRIES",
+                                          "LAMP_CHECK_TIMEOUT_S"};
 };
 
 TEST_F(ConfigEnv, Defaults) {
@@ -120,6 +121,16 @@ TEST_F(ConfigEnv, RejectsMalformedNumbers) {
   EXPECT_THROW(Config::from_env(), std::invalid_argument);
   ::setenv("LAMP_MAX_QUEUE", "-1", 1);
   EXPECT_THROW(Config::from_env(), std::invalid_argument);
+}
+
+TEST_F(ConfigEnv, CheckTimeoutDefaultsToFiveSecondsAndIsValidated) {
+  EXPECT_EQ(Config::from_env().check_timeout_s, 5);
+  ::setenv("LAMP_CHECK_TIMEOUT_S", "2", 1);
+  EXPECT_EQ(Config::from_env().check_timeout_s, 2);
+  for (const char* bad : {"0", "1.5", "soon", "3601"}) {
+    ::setenv("LAMP_CHECK_TIMEOUT_S", bad, 1);
+    EXPECT_THROW(Config::from_env(), std::invalid_argument) << bad;
+  }
 }
 
 TEST_F(ConfigEnv, DisplayUrlHidesCredentials) {

@@ -5,6 +5,10 @@
 // its diagnostic; `check: false` asks once and checks nothing.
 #include "support/upstream_fixture.hpp"
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
 using namespace lamp;
 using namespace std::chrono_literals;
 using harness::UpstreamTest;
@@ -164,4 +168,37 @@ TEST_F(WispCheckTest, ServerDescribeListsTheCheckers) {
   std::set<std::string> languages;
   for (const auto& entry : d["checks"]["checkers"]) languages.insert(entry["language"].get<std::string>());
   EXPECT_EQ(languages, (std::set<std::string>{"python", "shell", "json", "javascript", "emacs-lisp"})) << d;
+}
+
+TEST_F(WispCheckTest, ACheckerPastLampCheckTimeoutIsKilledAndReportedAsATimeout) {
+  // A python3 that never answers, first on lamp's PATH.
+  const std::string bin = dir.file("bin");
+  std::filesystem::create_directories(bin);
+  const std::string fake_python = bin + "/python3";
+  std::ofstream(fake_python) << "#!/bin/sh\necho $$ >> " << dir.file("pids") << "\nsleep 60\n";
+  std::filesystem::permissions(fake_python, std::filesystem::perms::owner_all);
+  const char* path = std::getenv("PATH");
+  start({{"LAMP_CHECK_TIMEOUT_S", "1"}, {"PATH", bin + ":" + (path ? path : "/usr/bin:/bin")}});
+  fake.enqueue({{"content", kFixedReply}});
+  auto c = client();
+  const auto started = std::chrono::steady_clock::now();
+  auto reply = call_raw(c, patch_params(), nullptr, 60s, "wisp.patch");
+  const auto took = std::chrono::steady_clock::now() - started;
+  ASSERT_TRUE(reply.contains("result")) << reply;
+  const auto& r = reply["result"];
+  EXPECT_EQ(r["ok"], true) << "the proposal is still returned";
+  EXPECT_EQ(r["check"]["timed_out"], true) << r;
+  EXPECT_EQ(r["check"]["skipped"], "python3 compile() took longer than 1 s (LAMP_CHECK_TIMEOUT_S) and was stopped");
+  EXPECT_EQ(r["diagnostics"], json::array());
+  EXPECT_LT(took, 20s);
+  EXPECT_EQ(c.call("server.describe", json::object())["checks"]["timeout_s"], 1);
+  // Both checkers (original and proposal) were started, and both are gone.
+  std::ifstream pids(dir.file("pids"));
+  int count = 0;
+  for (long pid; pids >> pid; ++count) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string id, name, state;
+    EXPECT_TRUE(!(stat >> id >> name >> state) || state == "Z") << "checker " << pid << " still runs";
+  }
+  EXPECT_EQ(count, 2);
 }
