@@ -257,6 +257,11 @@ else
   echo "skipped: emacs missing" >"$DIR/wisp.txt"
 fi
 
+# ---- check: syntax checker time per language ------------------------------------------------
+log "check: bench/check/run.sh"
+"$root/bench/check/run.sh" "$BUILD" >"$DIR/check.txt" 2>&1 ||
+  echo "run-all.sh: the check bench failed: $(tail -n 1 "$DIR/check.txt")" >&2
+
 # ---- report ---------------------------------------------------------------------------------
 log "report: $DOCS/benchmarks.md, $DOCS/bench/*.png"
 echo "elapsed_s: $((SECONDS - T0))" >>"$DIR/machine.txt"

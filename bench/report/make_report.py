@@ -409,6 +409,17 @@ plot '{rdir / 'diff.dat'}' using 1:2 with linespoints lw 2 title 'lamp (in-proce
     else:
         w("Not measured in this run: " + (wisp_text.splitlines() or ["no output"])[-1])
     w("")
+    w("## Checks: syntax checker time per language")
+    w("")
+    check_text = (rdir / "check.txt").read_text().strip() if (rdir / "check.txt").exists() else ""
+    if check_text.startswith("Checker time per language"):
+        w("From `bench/check/run.sh`: one `check_syntax` call as `wisp.patch` makes it (docs/protocol.md, "
+          "Checks); `wisp.patch` runs two side by side, the original text and the proposal.")
+        w("")
+        w(check_text.split("\n", 1)[1].strip())
+    else:
+        w("Not measured in this run: " + (check_text.splitlines() or ["no output"])[-1])
+    w("")
     w("## Reproduce")
     w("")
     w("```")
