@@ -106,6 +106,14 @@ int run_patch(const PatchOptions& o) {
     }
     std::cout << result.value("patch", std::string()) << std::flush;
     if (!rationale.empty()) std::cerr << rationale << '\n';
+    // What lamp's check found still wrong in the proposal (docs/protocol.md, Checks), as
+    // compilers say it: REL:LINE: message.
+    if (const auto diagnostics = result.find("diagnostics"); diagnostics != result.end() && diagnostics->is_array()) {
+      for (const auto& d : *diagnostics) {
+        std::cerr << d.value("file", std::string()) << ':' << d.value("line", std::int64_t{0})
+                  << ": " << d.value("message", std::string()) << '\n';
+      }
+    }
     return 0;
   });
 }

@@ -64,6 +64,19 @@ TEST_F(PatchCliTest, LineSelectsTheWholeCommentBlockAndPrintsADiff) {
       << prompt;
 }
 
+TEST_F(PatchCliTest, DiagnosticsTheRetryCouldNotFixAreOnStderrAsFileLineMessage) {
+  start();
+  const std::string broken =
+      "<<<<<<< SEARCH\n    # TODO: return the sum of a and b,\n    # or None when either is None\n    pass\n=======\n"
+      "    return (a + b\n>>>>>>> REPLACE\n";
+  fake.enqueue(json::array({{{"content", broken}}, {{"content", broken}}}));
+  const auto r = lamp_in_project({"patch", "src/calc.py", "--line", "2"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("+    return (a + b\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("src/calc.py:2: '(' was never closed\n"), std::string::npos) << r.err;
+  EXPECT_EQ(fake.log()["total"], 2) << "the check asked once more";
+}
+
 TEST_F(PatchCliTest, ALineWithoutACommentIsAClearErrorWithoutAModelCall) {
   start();
   auto r = lamp_in_project({"patch", "src/calc.py", "--line", "4"});
