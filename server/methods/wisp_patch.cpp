@@ -56,7 +56,12 @@ class PatchSession : public std::enable_shared_from_this<PatchSession> {
     handlers.on_done = [self = shared_from_this()](std::variant<upstream::ChatReply, proto::RpcError> outcome) {
       self->job_.reset();
       if (auto* error = std::get_if<proto::RpcError>(&outcome)) {
-        self->call_->fail(*error);
+        if (self->first_checked_ && !self->cancelled_ && !self->call_->done()) {
+          // The retry the check asked for failed upstream: the first proposal stands.
+          self->answer_checked(std::move(*self->first_checked_));
+        } else {
+          self->call_->fail(*error);
+        }
       } else {
         self->on_reply(std::move(std::get<upstream::ChatReply>(outcome)));
       }
@@ -68,6 +73,10 @@ class PatchSession : public std::enable_shared_from_this<PatchSession> {
     add_usage(response.usage);
     if (!response.model.empty()) model_ = response.model;
     std::string reply = std::move(response.content);
+    if (reply.empty() && first_checked_) {
+      answer_checked(std::move(*first_checked_));  // nothing better came back: the first stands
+      return;
+    }
     if (reply.empty()) {
       call_->fail(proto::RpcError(code::unusable_reply, "The model's reply is empty",
                                   {{"reply", proto::utf8_prefix(proto::dump(response.raw), kReplyExcerptBytes)}}));

@@ -202,3 +202,15 @@ TEST_F(WispCheckTest, ACheckerPastLampCheckTimeoutIsKilledAndReportedAsATimeout)
   }
   EXPECT_EQ(count, 2);
 }
+
+TEST_F(WispCheckTest, ARetryThatFailsUpstreamKeepsTheFirstProposal) {
+  start({{"LAMP_MAX_RETRIES", "0"}});
+  // 400 is not retried: the corrective retry's call fails at once.
+  fake.enqueue(json::array({{{"content", kBrokenReply}}, {{"status", 400}}}));
+  auto c = client();
+  auto reply = call_raw(c, patch_params(), nullptr, 60s, "wisp.patch");
+  ASSERT_TRUE(reply.contains("result")) << reply;
+  EXPECT_NE(reply["result"]["patch"].get<std::string>().find("+    return (a + b\n"), std::string::npos) << reply;
+  EXPECT_EQ(reply["result"]["diagnostics"].size(), 1u) << reply;
+  EXPECT_EQ(fake.log()["total"], 2);
+}
