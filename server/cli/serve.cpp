@@ -10,6 +10,7 @@
 #include "methods/chat.hpp"
 #include "methods/core.hpp"
 #include "methods/wisp_patch.hpp"
+#include "methods/wisp_rebase.hpp"
 #include "proto/socket_path.hpp"
 #include "transport/server.hpp"
 
@@ -67,6 +68,7 @@ int serve(const ServeOptions& opts) {
   checks.time_limit = std::chrono::seconds(ctx.config.check_timeout_s);
   (void)check::network_isolation();  // probed once now, not during the first request
   methods::register_wisp_patch(registry, chat, cpu, checks);
+  methods::register_wisp_rebase(registry, cpu);
   acp::Agent acp_agent(registry, chat, cpu);  // ACP methods; owns the sessions (docs/acp.md)
 
   transport::ServerOptions server_options;
