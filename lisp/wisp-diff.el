@@ -28,9 +28,11 @@
 ;; Part of wisp (see wisp.el).  `wisp--show-result' opens the answer of
 ;; a wisp.patch request in `wisp-diff-mode'; the commands here apply or
 ;; reject its hunks.  A hunk is located by its text at the line the diff
-;; names (shifted by the hunks applied before it); when the source
-;; buffer changed since the request, it is applied only where its text
-;; is still found exactly once.
+;; names (shifted by the hunks applied before it).  When the source
+;; buffer changed since the request, lamp's wisp.rebase merges the hunks
+;; three ways (the text sent, the buffer now, the proposal) and the
+;; merged diff is applied; a hunk that overlaps the user's edits is
+;; refused and stays in the review.
 
 ;;; Code:
 
@@ -39,6 +41,7 @@
 (require 'subr-x)
 
 (declare-function evil-define-key* "evil-core")
+(declare-function wisp--error-message "wisp-errors")
 
 (defvar-local wisp--source nil "The buffer the diff in this buffer applies to.")
 (defvar-local wisp--source-tick nil "SOURCE's `buffer-chars-modified-tick' the diff is based on.")
@@ -356,6 +359,119 @@ The text must match exactly there, or once elsewhere when the buffer changed."
     (unless stale (setq wisp--source-tick (buffer-chars-modified-tick source)))
     t))
 
+;;;; Applying after the buffer changed: wisp.rebase (docs/protocol.md, Methods)
+
+(defcustom wisp-rebase-timeout 10
+  "Seconds to wait for lamp to merge hunks with edits made meanwhile."
+  :type 'number
+  :group 'wisp)
+
+(defun wisp--stale-p ()
+  "Non-nil when the source buffer changed since the diff was made for it."
+  (/= (buffer-chars-modified-tick wisp--source) wisp--source-tick))
+
+(defun wisp--rebase-p ()
+  "Non-nil when hunks must be merged with edits made since the request."
+  (and (wisp--stale-p) (plist-get wisp--origin :base-text)
+       (plist-get wisp--origin :request-sync)))
+
+(defun wisp--diff-headers ()
+  "The \"--- \" and \"+++ \" lines of the diff in this buffer."
+  (save-excursion
+    (goto-char (point-min))
+    (unless (re-search-forward "^--- .*\n\\+\\+\\+ .*\n" nil t)
+      (user-error "Wisp: this review has no diff headers"))
+    (match-string-no-properties 0)))
+
+(defun wisp--split-hunks (patch)
+  "The hunks of the unified diff PATCH, as strings starting with \"@@ \"."
+  (let ((starts nil) (pos 0))
+    (while (string-match "^@@ " patch pos)
+      (push (match-beginning 0) starts)
+      (setq pos (match-end 0)))
+    (setq starts (nreverse starts))
+    (cl-loop for (start next) on starts
+             collect (substring patch start next))))
+
+(defun wisp--rebase (hunks)
+  "Ask lamp to merge HUNKS (texts of this review) with the source's edits.
+Return (PATCH . CONFLICTS): PATCH a diff of the source buffer's current
+text, CONFLICTS wisp.rebase's entries for the hunks it could not merge
+\(their `hunk' is an index into HUNKS).  A failure is a `user-error'."
+  (let* ((source wisp--source)
+         (params `((base_text . ,(plist-get wisp--origin :base-text))
+                   (current_text . ,(with-current-buffer source
+                                      (save-restriction
+                                        (widen)
+                                        (buffer-substring-no-properties (point-min) (point-max)))))
+                   (patch . ,(apply #'concat (wisp--diff-headers) hunks))))
+         (result (condition-case err
+                     (funcall (plist-get wisp--origin :request-sync)
+                              "wisp.rebase" params wisp-rebase-timeout)
+                   (lamp-error (user-error "%s" (wisp--error-message err))))))
+    (cons (alist-get 'patch result) (alist-get 'conflicts result))))
+
+(defun wisp--apply-patch-exactly (patch)
+  "Apply PATCH, a diff of the source buffer's current text, to it.
+Every hunk is checked before the first change, so on a mismatch the
+buffer is left as it was.  Return the number of hunks applied."
+  (let ((edits
+         (with-current-buffer wisp--source
+           (save-excursion
+             (save-restriction
+               (widen)
+               (mapcar (lambda (hunk)
+                         (pcase-let ((`(,line ,old ,new) (wisp--parse-hunk hunk)))
+                           (goto-char (point-min))
+                           (let ((pos (and (zerop (forward-line (1- line))) (point))))
+                             (unless (and pos (<= (+ pos (length old)) (point-max))
+                                          (string= old (buffer-substring-no-properties pos (+ pos (length old)))))
+                               (user-error "Wisp: %s changed while the hunks were merged; apply again"
+                                           (buffer-name)))
+                             (list pos old new))))
+                       (wisp--split-hunks patch)))))))
+    (with-current-buffer wisp--source
+      (save-excursion
+        (save-restriction
+          (widen)
+          ;; Last hunk first, so earlier positions stay valid.
+          (pcase-dolist (`(,pos ,old ,new) (reverse edits))
+            (goto-char pos)
+            (delete-region pos (+ pos (length old)))
+            (insert new)))))
+    (length edits)))
+
+(defun wisp--conflict-message (conflict number)
+  "The sentence refusing the hunk of CONFLICT, NUMBER in the review."
+  (format "hunk %d (line %d) overlaps your edits" number (alist-get 'old_start conflict)))
+
+(defun wisp--apply-rebased (hunks)
+  "Merge HUNKS with the source's edits and apply what merges, as one undo step.
+Return the conflicts (see `wisp--rebase'); nothing is applied on error."
+  (pcase-let* ((`(,patch . ,conflicts) (wisp--rebase hunks))
+               (source wisp--source)
+               (group (prepare-change-group source))
+               (done nil))
+    (unwind-protect
+        (progn
+          (with-current-buffer source (activate-change-group group))
+          (unless (string-empty-p (or patch "")) (wisp--apply-patch-exactly patch))
+          (setq done t))
+      (with-current-buffer source
+        (if done
+            (progn (undo-amalgamate-change-group group) (accept-change-group group))
+          (cancel-change-group group))))
+    conflicts))
+
+(defun wisp--hunk-number (pos)
+  "The 1-based number of the hunk starting at POS among this review's hunks."
+  (save-excursion
+    (goto-char (point-min))
+    (let ((n 0))
+      (while (and (re-search-forward "^@@ " nil t) (<= (match-beginning 0) pos))
+        (setq n (1+ n)))
+      n)))
+
 (defun wisp--remove-hunk (bounds)
   "Delete the hunk at BOUNDS from the diff buffer; quit when none is left."
   (let ((inhibit-read-only t))
@@ -373,15 +489,23 @@ The text must match exactly there, or once elsewhere when the buffer changed."
   "Apply the hunk at point to the source buffer (not to the file)."
   (interactive)
   (wisp--check-source)
-  (let ((bounds (wisp--hunk-at-point)))
-    (wisp--apply-hunk-text (buffer-substring-no-properties (car bounds) (cdr bounds)))
+  (let* ((bounds (wisp--hunk-at-point))
+         (text (buffer-substring-no-properties (car bounds) (cdr bounds))))
+    (if (not (wisp--rebase-p))
+        (wisp--apply-hunk-text text)
+      (let ((conflict (car (wisp--apply-rebased (list text)))))
+        (when conflict
+          (user-error "Wisp: %s; r re-runs the request"
+                      (wisp--conflict-message conflict (wisp--hunk-number (car bounds)))))))
     (wisp--remove-hunk bounds)))
 
 (defun wisp-diff-apply-all ()
-  "Apply every remaining hunk to the source buffer, as one undo step."
+  "Apply every remaining hunk to the source buffer, as one undo step.
+When the buffer changed since the request, hunks that overlap your
+edits are not applied and stay in the review."
   (interactive)
   (wisp--check-source)
-  (let ((hunks nil) (source wisp--source))
+  (let ((hunks nil))
     (save-excursion
       (goto-char (point-min))
       (while (re-search-forward "^@@ " nil t)
@@ -389,6 +513,43 @@ The text must match exactly there, or once elsewhere when the buffer changed."
           (push (buffer-substring-no-properties (car bounds) (cdr bounds)) hunks)
           (goto-char (cdr bounds)))))
     (unless hunks (user-error "Wisp: no hunk left to apply"))
+    (if (wisp--rebase-p)
+        (wisp--apply-all-rebased (nreverse hunks))
+      (wisp--apply-all-unchanged hunks))))
+
+(defun wisp--apply-all-rebased (hunks)
+  "Merge HUNKS (every hunk of this review) with the source's edits and apply them.
+Hunks that overlap the user's edits stay in the review, and are named."
+  (let* ((source wisp--source)
+         (conflicts (wisp--apply-rebased hunks))
+         (refused (mapcar (lambda (c) (alist-get 'hunk c)) conflicts))
+         (applied (- (length hunks) (length conflicts)))
+         (why (mapconcat (lambda (c) (wisp--conflict-message c (1+ (alist-get 'hunk c))))
+                         conflicts ", ")))
+    (when (and conflicts (zerop applied))
+      (user-error "Wisp: %s; r re-runs the request" why))
+    ;; Drop the applied hunks from the review, last first; keep the refused ones.
+    (cl-loop for i downfrom (1- (length hunks)) to 0
+             unless (memql i refused)
+             do (save-excursion
+                  (goto-char (point-min))
+                  (re-search-forward "^@@ " nil t (1+ i))
+                  (let ((inhibit-read-only t)
+                        (bounds (save-excursion (goto-char (match-beginning 0)) (wisp--hunk-at-point))))
+                    (delete-region (car bounds) (cdr bounds)))))
+    (if (null conflicts)
+        (progn
+          (wisp-diff-quit)
+          (message "wisp: applied %d hunk(s) to %s, merged with your edits (undo reverts them)"
+                   applied (buffer-name source)))
+      (goto-char (point-min))
+      (ignore-errors (diff-hunk-next))
+      (message "wisp: applied %d hunk(s) to %s; %s and stay%s here (r re-runs the request)"
+               applied (buffer-name source) why (if (cdr conflicts) "" "s")))))
+
+(defun wisp--apply-all-unchanged (hunks)
+  "Apply HUNKS (last hunk first) to the unchanged source buffer, as one undo step."
+  (let ((source wisp--source))
     (let ((group (prepare-change-group source))
           (done nil))
       (unwind-protect

@@ -40,8 +40,9 @@
 ;;
 ;; With evil: a, A, q, ]h and [h in normal state.  Applying edits the
 ;; buffer, never the file on disk.  If the buffer changed since the
-;; request was sent, a hunk is applied only if its text is still there
-;; exactly; otherwise wisp says so and offers `r'.
+;; request was sent, lamp merges the hunk with your edits (wisp.rebase,
+;; a three-way merge); a hunk whose changed lines you also changed is
+;; refused, stays in the review, and `r' runs the request again.
 ;;
 ;; When the diff arrives while the source buffer's window is selected,
 ;; the review window is selected (`wisp-select-review-window'); when
@@ -125,13 +126,15 @@ see wisp-acp.el).  Both reach the same socket, `lamp-socket-path'."
                  (const :tag "acp.el over nc -U" acp)))
 
 (defvar wisp-transport-alist
-  '((lamp :request lamp-request :cancel lamp-cancel)
-    (acp :feature wisp-acp :request wisp-acp-request :cancel wisp-acp-cancel))
+  '((lamp :request lamp-request :cancel lamp-cancel :request-sync lamp-request-sync)
+    (acp :feature wisp-acp :request wisp-acp-request :cancel wisp-acp-cancel
+         :request-sync wisp-acp-request-sync))
   "The transports `wisp-transport' can name.
-Each entry is (NAME :request FUNCTION :cancel FUNCTION [:feature FEATURE]).
-The request function takes the arguments of `lamp-request' and returns
-the request id; the cancel function takes that id.  FEATURE is loaded
-before the transport is first used.")
+Each entry is (NAME :request FUNCTION :cancel FUNCTION :request-sync
+FUNCTION [:feature FEATURE]).  The request function takes the arguments
+of `lamp-request' and returns the request id; the cancel function takes
+that id; the sync function takes those of `lamp-request-sync'.  FEATURE
+is loaded before the transport is first used.")
 
 (define-obsolete-variable-alias 'wisp-lamp-socket 'lamp-socket "0.1.0")
 (define-obsolete-variable-alias 'wisp-lamp-program 'lamp-server-program "0.1.0")
@@ -206,13 +209,18 @@ with the comments."
 (defun wisp--send (params request)
   "Send the wisp.patch PARAMS for the current buffer; return the request id.
 REQUEST is the plist the review keeps (:rerun, and :comments for a
-request with several comments); :tick is added here.  The answer opens
-in the review buffer."
+request with several comments); :tick, :base-text (the text sent,
+which hunks are merged from when the buffer changes meanwhile) and
+:request-sync (the transport's sync call, which asks for that merge)
+are added here.  The answer opens in the review buffer."
   (when wisp--request
     (user-error "Wisp: a request for this buffer is running (M-x wisp-cancel stops it)"))
   (let* ((transport (wisp--transport))
          (source (current-buffer))
-         (request (plist-put (copy-sequence request) :tick (buffer-chars-modified-tick)))
+         (request (append (list :tick (buffer-chars-modified-tick)
+                                :base-text (alist-get 'buffer_text params)
+                                :request-sync (plist-get transport :request-sync))
+                          request))
          id)
     (setq id (condition-case err
                  (funcall (plist-get transport :request)
