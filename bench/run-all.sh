@@ -262,6 +262,11 @@ log "check: bench/check/run.sh"
 "$root/bench/check/run.sh" "$BUILD" >"$DIR/check.txt" 2>&1 ||
   echo "run-all.sh: the check bench failed: $(tail -n 1 "$DIR/check.txt")" >&2
 
+# ---- rebase: wisp.rebase merge time on 10k-line buffers ------------------------------------
+log "rebase: bench/rebase/run.sh"
+"$root/bench/rebase/run.sh" "$BUILD" >"$DIR/rebase.txt" 2>&1 ||
+  echo "run-all.sh: the rebase bench failed: $(tail -n 1 "$DIR/rebase.txt")" >&2
+
 # ---- report ---------------------------------------------------------------------------------
 log "report: $DOCS/benchmarks.md, $DOCS/bench/*.png"
 echo "elapsed_s: $((SECONDS - T0))" >>"$DIR/machine.txt"

@@ -420,6 +420,18 @@ plot '{rdir / 'diff.dat'}' using 1:2 with linespoints lw 2 title 'lamp (in-proce
     else:
         w("Not measured in this run: " + (check_text.splitlines() or ["no output"])[-1])
     w("")
+    w("## Rebase: merge time on 10k-line buffers")
+    w("")
+    rebase_text = (rdir / "rebase.txt").read_text().strip() if (rdir / "rebase.txt").exists() else ""
+    if rebase_text.startswith("Rebase merge time"):
+        w("From `bench/rebase/run.sh`: `rebase_diff`, what `wisp.rebase` runs when a hunk is applied "
+          "after the buffer changed (docs/patch-format.md), next to one `git merge-file -p` process "
+          "on the same three texts. With a conflict every hunk is merged on its own.")
+        w("")
+        w(rebase_text.split("\n", 1)[1].strip())
+    else:
+        w("Not measured in this run: " + (rebase_text.splitlines() or ["no output"])[-1])
+    w("")
     w("## Reproduce")
     w("")
     w("```")

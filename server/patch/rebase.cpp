@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Rebase of a diff, hunk by hunk: apply the hunk to base (→ theirs), git_merge_file(base,
-// current, theirs); then one merge of all clean hunks together, verified with the strict applier.
+// Rebase of a diff: one git_merge_file of the whole proposal when nothing overlaps; otherwise hunk
+// by hunk (the hunk applied to base → theirs, git_merge_file(base, current, theirs)), then one
+// merge of the clean hunks together. The answer is verified with the strict applier.
 #include "patch/rebase.hpp"
 
 #include "patch/errors.hpp"
@@ -121,6 +122,25 @@ std::string conflict_message(std::size_t hunk, const Hunk& h) {
          " of base_text) changes lines that current_text also changed";
 }
 
+// The answer for `merged`: a diff of current with the input's own ---/+++ lines, verified.
+RebaseResult finish(const ParsedDiff& parsed, std::string_view current, std::string merged, RebaseResult result) {
+  result.merged = std::move(merged);
+  if (result.merged != current) {
+    // unified_diff writes "--- a/REL\n+++ b/REL\n"; the caller gets its own two lines back.
+    const std::string fresh = unified_diff(current, result.merged, "file");
+    const std::size_t body = fresh.find('\n', fresh.find('\n') + 1) + 1;
+    result.patch = parsed.headers + fresh.substr(body);
+    std::string check;
+    try {
+      check = apply_unified_diff(current, result.patch);
+    } catch (const PatchMismatch& e) {
+      throw EngineFailure(std::string("the rebased diff does not apply to current_text: ") + e.what());
+    }
+    if (check != result.merged) throw EngineFailure("the rebased diff does not reproduce the merged text");
+  }
+  return result;
+}
+
 }  // namespace
 
 RebaseResult rebase_diff(std::string_view base, std::string_view current, std::string_view diff) {
@@ -135,7 +155,11 @@ RebaseResult rebase_diff(std::string_view base, std::string_view current, std::s
   const ParsedDiff parsed = parse_diff(diff);
   std::vector<std::size_t> all(parsed.hunks.size());
   for (std::size_t k = 0; k < all.size(); ++k) all[k] = k;
-  apply_to_base(base, diff_of(parsed, all), "the diff");  // order, overlap and every context line
+  // Also checks order, overlap and every context line of the whole diff.
+  const std::string theirs_all = apply_to_base(base, diff_of(parsed, all), "the diff");
+  // The common case first: nothing overlaps, one merge of the whole proposal (git merge-file's).
+  MergeOutcome whole = merge_three_way(base, current, theirs_all);
+  if (whole.clean) return finish(parsed, current, std::move(whole.text), std::move(result));
 
   // Each hunk alone: the verdict the caller gets for it.
   std::vector<std::size_t> clean;
@@ -169,21 +193,7 @@ RebaseResult rebase_diff(std::string_view base, std::string_view current, std::s
     std::sort(result.conflicts.begin(), result.conflicts.end(),
               [](const RebaseConflict& a, const RebaseConflict& b) { return a.hunk < b.hunk; });
   }
-  result.merged = std::move(merged.text);
-  if (result.merged != current) {
-    // unified_diff writes "--- a/REL\n+++ b/REL\n"; the caller gets its own two lines back.
-    const std::string fresh = unified_diff(current, result.merged, "file");
-    const std::size_t body = fresh.find('\n', fresh.find('\n') + 1) + 1;
-    result.patch = parsed.headers + fresh.substr(body);
-    std::string check;
-    try {
-      check = apply_unified_diff(current, result.patch);
-    } catch (const PatchMismatch& e) {
-      throw EngineFailure(std::string("the rebased diff does not apply to current_text: ") + e.what());
-    }
-    if (check != result.merged) throw EngineFailure("the rebased diff does not reproduce the merged text");
-  }
-  return result;
+  return finish(parsed, current, std::move(merged.text), std::move(result));
 }
 
 }  // namespace lamp::patch
