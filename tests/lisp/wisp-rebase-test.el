@@ -172,5 +172,37 @@ The buffer is the selected window's only buffer."
           (should (string-match-p "^\\+    return x / 2$" (buffer-string)))
           (wisp-test--type "q"))))))
 
+;; `a' takes the same path as `A', one hunk at a time.
+(ert-deftest wisp-rebase-a-applies-one-hunk-merged-with-the-edits ()
+  "After an edit above both hunks, a applies the hunk at point there and leaves the other."
+  (wisp-test--start)
+  (wisp-rebase-test--with-buffer
+    (let ((source (current-buffer)))
+      (wisp-rebase-test--ask-slowly wisp-rebase-test--both-reply)
+      (goto-char (point-min))
+      (should-not (wisp-test--type "import SPC math RET RET"))
+      (should wisp--request)
+      (let ((review (wisp-test--diff-buffer-of source)))
+        (should (eq (window-buffer (selected-window)) review))
+        (should-not (wisp-test--type "a"))
+        (should (equal (with-current-buffer source (buffer-string))
+                       (concat "import math\n\n"
+                               "def add(a, b):\n"
+                               "    return a + b\n\n\n"
+                               "def mean(values):\n"
+                               "    if not values:\n        return 0.0\n"
+                               "    return sum(values) / len(values)\n\n\n"
+                               "def double(x):\n"
+                               "    return x * 2\n\n\n"
+                               "def half(x):\n"
+                               "    # TODO: return half of x\n"
+                               "    pass\n")))
+        (with-current-buffer review
+          (should (= 1 (how-many "^@@ " (point-min) (point-max)))))
+        (should-not (wisp-test--type "a"))
+        (should-not (buffer-live-p review))
+        (should (string-match-p "^import math\n\ndef add(a, b):\n" (with-current-buffer source (buffer-string))))
+        (should (string-match-p "    return x / 2\n\\'" (with-current-buffer source (buffer-string))))))))
+
 (provide 'wisp-rebase-test)
 ;;; wisp-rebase-test.el ends here
