@@ -63,7 +63,8 @@
   "wisp names the acp transport; without acp.el its functions refuse in words."
   (require 'wisp)
   (should (equal (alist-get 'acp wisp-transport-alist)
-                 '(:feature wisp-acp :request wisp-acp-request :cancel wisp-acp-cancel)))
+                 '(:feature wisp-acp :request wisp-acp-request :cancel wisp-acp-cancel
+                   :request-sync wisp-acp-request-sync)))
   (dolist (fn '(wisp-acp-request wisp-acp-cancel wisp-acp-request-sync wisp-acp-notify
                                  wisp-acp-disconnect))
     (should (functionp fn)))
