@@ -213,7 +213,9 @@ std::string marked_buffer(const PatchRequest& req) {
   return mark_ranges(req.buffer_text, ranges);
 }
 
-nlohmann::json build_messages(const PatchRequest& req) {
+namespace {
+
+nlohmann::json first_messages(const PatchRequest& req) {
   if (req.several) {
     return nlohmann::json::array({{{"role", "system"}, {"content", std::string(several_comments_system_prompt())}},
                                   {{"role", "user"}, {"content", several_comments_message(req)}}});
@@ -234,6 +236,31 @@ nlohmann::json build_messages(const PatchRequest& req) {
   if (req.buffer_text.empty()) user += "(The file is empty: use an empty SEARCH part.)\n";
   return nlohmann::json::array({{{"role", "system"}, {"content", std::string(system_prompt())}},
                                 {{"role", "user"}, {"content", std::move(user)}}});
+}
+
+}  // namespace
+
+nlohmann::json build_messages(const PatchRequest& req) {
+  nlohmann::json messages = first_messages(req);
+  if (!req.refine) return messages;
+  // docs/protocol.md, Refining a proposal: the earlier proposal is the model's own answer, the
+  // note the user's reply to it.
+  const Refinement& refine = *req.refine;
+  const std::string diff = normalize_newlines(refine.patch);
+  const std::string fence = fence_for(diff);
+  std::string answer = trim(refine.rationale).empty() ? "" : normalize_newlines(std::string(trim(refine.rationale))) + "\n\n";
+  answer += "The change as a diff of " + req.rel_path + ":\n" + fence + "diff\n" + diff +
+            (diff.ends_with('\n') ? "" : "\n") + fence + "\n";
+  messages.push_back({{"role", "assistant"}, {"content", std::move(answer)}});
+  std::string note = "I reviewed that change and did not apply it, so the file is still exactly as shown "
+                     "above. My note on it:\n\n" +
+                     normalize_newlines(std::string(trim(refine.note))) +
+                     "\n\nAnswer again, in the same format as your first answer (";
+  note += req.several ? "one line per comment, then " : "";
+  note += "SEARCH/REPLACE blocks for the whole change, following my note). Copy every SEARCH part from the "
+          "file as shown above, not from your earlier change.";
+  messages.push_back({{"role", "user"}, {"content", std::move(note)}});
+  return messages;
 }
 
 nlohmann::json build_retry_messages(const PatchRequest& req, std::string_view first_reply,

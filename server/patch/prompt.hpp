@@ -13,7 +13,8 @@
 
 namespace lamp::patch {
 
-// [{role:"system",content}, {role:"user",content}] asking for SEARCH/REPLACE blocks.
+// [{role:"system",content}, {role:"user",content}] asking for SEARCH/REPLACE blocks; with
+// `refine`, then the earlier proposal as the assistant's answer and the user's note on it.
 nlohmann::json build_messages(const PatchRequest& request);
 
 // The first messages, the model's reply, and a user message saying exactly what failed.

@@ -224,6 +224,18 @@ PatchRequest parse_request(const json& params) {
                          : m->get<std::int64_t>();
   }
 
+  if (const json* refine = optional_field(params, "refine")) {
+    if (!refine->is_object()) invalid("field \"refine\" must be an object or null");
+    Refinement r{require_string(*refine, "patch", "refine."), require_string(*refine, "note", "refine."), ""};
+    if (trim(r.patch).empty()) invalid("field \"refine.patch\" must not be empty");
+    if (trim(r.note).empty()) invalid("field \"refine.note\" must not be empty");
+    if (const json* rationale = optional_field(*refine, "rationale")) {
+      if (!rationale->is_string()) invalid("field \"refine.rationale\" must be a string");
+      r.rationale = rationale->get<std::string>();
+    }
+    req.refine = std::move(r);
+  }
+
   if (selections != nullptr) {
     req.several = true;
     req.selections = parse_selections(*selections, req.buffer_text, req.comment_style);

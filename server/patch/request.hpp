@@ -25,6 +25,14 @@ struct CommentSelection {
   std::string effective_instruction;       // that instruction, else the comment without markers
 };
 
+// `refine`: the proposal the user reviewed and their note on it (docs/protocol.md, Refining a
+// proposal).
+struct Refinement {
+  std::string patch;      // the earlier proposal, a unified diff of buffer_text
+  std::string note;       // what the user wants changed
+  std::string rationale;  // the model's explanation of that proposal ("" when not sent)
+};
+
 // At most this many entries in `selections` (docs/protocol.md).
 inline constexpr std::size_t kMaxSelections = 50;
 
@@ -41,6 +49,7 @@ struct PatchRequest {
   std::optional<std::string> model;
   std::optional<double> temperature;
   std::optional<std::int64_t> max_tokens;
+  std::optional<Refinement> refine;
 
   // Derived by parse_request.
   std::string rel_path;  // the name used in the diff headers (a/REL, b/REL)

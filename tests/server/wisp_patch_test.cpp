@@ -242,3 +242,39 @@ TEST_F(WispPatchTest, SelectionsAnsweredNoChangeStillListComments) {
                                            {"index":1,"hunks":[],"note":"NO CHANGE: three too"}])"))
       << r;
 }
+
+TEST_F(WispPatchTest, RefineAsksAgainWithTheProposalAndTheNote) {
+  start();
+  auto c = client();
+  fake.enqueue({{"content", kGoodReply}});
+  auto first = call_raw(c, patch_params(), nullptr, 30s, "wisp.patch");
+  ASSERT_TRUE(first.contains("result")) << first;
+  const std::string proposal = first["result"]["patch"];
+
+  // The user's note on that proposal: the same request text, plus `refine`.
+  fake.enqueue({{"content", "Used sum().\n\n<<<<<<< SEARCH\n"
+                            "    # TODO: return the sum of a and b (wisp-it-test)\n    pass\n"
+                            "=======\n    return sum((a, b))\n>>>>>>> REPLACE\n"}});
+  json params = patch_params();
+  params["refine"] = {{"patch", proposal}, {"note", "use sum() instead"}, {"rationale", "Implemented it."}};
+  auto second = call_raw(c, params, nullptr, 30s, "wisp.patch");
+  ASSERT_TRUE(second.contains("result")) << second;
+  EXPECT_EQ(second["result"]["rationale"], "Used sum().");
+  EXPECT_EQ(apply_with_patch("src/calc.py", kBuffer, second["result"]["patch"]),
+            "def add(a, b):\n    return sum((a, b))\n\nprint(add(1, 2))\n");
+  const json log = fake.log();
+  const json& sent = log["requests"][1]["body"]["messages"];
+  ASSERT_EQ(sent.size(), 4u) << sent;
+  EXPECT_EQ(sent[2]["role"], "assistant");
+  EXPECT_NE(sent[2]["content"].get<std::string>().find(proposal), std::string::npos) << sent;
+  EXPECT_EQ(sent[3]["role"], "user");
+  EXPECT_NE(sent[3]["content"].get<std::string>().find("use sum() instead"), std::string::npos) << sent;
+
+  // A refine without a note is refused before any upstream call.
+  params["refine"] = {{"patch", proposal}};
+  auto refused = call_raw(c, params, nullptr, 30s, "wisp.patch");
+  ASSERT_TRUE(refused.contains("error")) << refused;
+  EXPECT_EQ(refused["error"]["code"], -32602);
+  EXPECT_NE(proto::dump(refused["error"]).find("refine.note"), std::string::npos) << refused;
+  EXPECT_EQ(fake.log()["requests"].size(), 2u);
+}

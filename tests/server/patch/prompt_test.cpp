@@ -70,3 +70,27 @@ TEST(Prompt, RetryCarriesTheReplyAndTheFailure) {
   EXPECT_TRUE(contains(retry, "block 1 of 1 did not match"));
   EXPECT_TRUE(contains(retry, "None of your edits were applied"));
 }
+
+TEST(Prompt, RefineShowsTheEarlierProposalAsTheModelsAnswerAndTheNoteAsTheUsers) {
+  auto req = request_for(kBuffer, "    # print the cwd\n");
+  const std::string earlier = "--- a/src/app.py\n+++ b/src/app.py\n@@ -4,2 +4,2 @@\n-    # print the cwd\n-    pass\n"
+                              "+    cwd = os.getcwd()\n+    print(cwd)\n";
+  req.refine = Refinement{earlier, "print it without a variable", "Prints the working directory."};
+  const auto messages = build_messages(req);
+  ASSERT_EQ(messages.size(), 4u);
+  EXPECT_EQ(messages[1]["role"], "user");
+  EXPECT_EQ(messages[2]["role"], "assistant");
+  EXPECT_EQ(messages[3]["role"], "user");
+  const std::string answer = messages[2]["content"];
+  EXPECT_TRUE(answer.starts_with("Prints the working directory.\n\n")) << answer;
+  EXPECT_TRUE(contains(answer, "```diff\n" + earlier + "```\n")) << answer;
+  const std::string note = messages[3]["content"];
+  EXPECT_TRUE(contains(note, "print it without a variable")) << note;
+  EXPECT_TRUE(contains(note, "still exactly as shown")) << note;
+  EXPECT_FALSE(contains(note, "one line per comment")) << note;
+  // The retry keeps the whole conversation, then the failed reply and what failed.
+  const auto retry = build_retry_messages(req, "garbage", RepairFailure{"no SEARCH/REPLACE block"});
+  ASSERT_EQ(retry.size(), 6u);
+  EXPECT_EQ(retry[3]["content"], messages[3]["content"]);
+  EXPECT_EQ(retry[4]["content"], "garbage");
+}

@@ -152,3 +152,30 @@ TEST(CommentMarkers, StrippedPerLine) {
   EXPECT_EQ(strip_comment_markers("  <!-- html -->", "<!--"), "html");
   EXPECT_EQ(strip_comment_markers("-- sql", "--"), "sql");
 }
+
+TEST(Request, RefineCarriesTheEarlierProposalAndTheNote) {
+  json params = valid_params();
+  params["refine"] = {{"patch", "--- a/src/app.py\n+++ b/src/app.py\n@@ -1 +1 @@\n-x = 1\n+x = 2\n"},
+                      {"note", "keep the old name"},
+                      {"rationale", "Added y."}};
+  const lamp::patch::PatchRequest req = parse_request(params);
+  ASSERT_TRUE(req.refine.has_value());
+  EXPECT_EQ(req.refine->note, "keep the old name");
+  EXPECT_EQ(req.refine->rationale, "Added y.");
+  params["refine"] = nullptr;
+  EXPECT_FALSE(parse_request(params).refine.has_value());
+}
+
+TEST(Request, RefineErrorsNameTheField) {
+  json params = valid_params();
+  params["refine"] = "keep the old name";
+  EXPECT_NE(detail_of(params).find("\"refine\" must be an object"), std::string::npos);
+  params["refine"] = {{"patch", "@@ -1 +1 @@\n-x\n+y\n"}};
+  EXPECT_NE(detail_of(params).find("\"refine.note\""), std::string::npos);
+  params["refine"] = {{"patch", "@@ -1 +1 @@\n-x\n+y\n"}, {"note", "  \n"}};
+  EXPECT_NE(detail_of(params).find("\"refine.note\" must not be empty"), std::string::npos);
+  params["refine"] = {{"patch", ""}, {"note", "shorter"}};
+  EXPECT_NE(detail_of(params).find("\"refine.patch\" must not be empty"), std::string::npos);
+  params["refine"] = {{"patch", "@@ -1 +1 @@\n-x\n+y\n"}, {"note", "shorter"}, {"rationale", 3}};
+  EXPECT_NE(detail_of(params).find("\"refine.rationale\" must be a string"), std::string::npos);
+}
