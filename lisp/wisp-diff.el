@@ -56,6 +56,7 @@
     (define-key map (kbd "A") #'wisp-diff-apply-all)
     (define-key map (kbd "k") #'wisp-diff-reject-hunk)
     (define-key map (kbd "r") #'wisp-diff-rerun)
+    (define-key map (kbd "R") #'wisp-diff-refine)
     (define-key map (kbd "q") #'wisp-diff-quit)
     (define-key map (kbd "n") #'diff-hunk-next)
     (define-key map (kbd "p") #'diff-hunk-prev)
@@ -243,7 +244,9 @@ diagnostics.  Overlays, like the comment labels: the buffer stays a patch."
           (setq wisp--source source
                 wisp--source-tick (plist-get request :tick)
                 wisp--shifts nil
-                wisp--origin request)
+                ;; The proposal shown, which `R' sends back with a note.
+                wisp--origin (append (list :patch (alist-get 'patch result) :rationale rationale)
+                                     request))
           (setq header-line-format
                 (let ((line (if instructions summary (wisp--first-line rationale))))
                   (and line (concat " " line))))
@@ -577,6 +580,23 @@ Hunks that overlap the user's edits stay in the review, and are named."
   (let ((rerun (plist-get wisp--origin :rerun)) (source wisp--source))
     (wisp-diff-quit)
     (with-current-buffer source (funcall rerun))))
+
+(defun wisp-diff-refine (note)
+  "Ask again for this change, with NOTE saying what to do differently.
+The model sees its proposal and NOTE (\"keep the old name\"); the new
+proposal replaces this review.  It answers the same request, made on
+the text as it was sent, so edits made since are merged on applying."
+  (interactive (list (read-string "Refine (a note for the model): ")))
+  (wisp--check-source)
+  (when (string-blank-p note) (user-error "Wisp: write a note saying what to change"))
+  (let ((origin wisp--origin))
+    (with-current-buffer wisp--source
+      (funcall (plist-get origin :send)
+               (cons `(refine . ((patch . ,(plist-get origin :patch))
+                                    (note . ,note)
+                                    (rationale . ,(or (plist-get origin :rationale) ""))))
+                     (plist-get origin :params))
+               origin))))
 
 (defun wisp-diff-quit ()
   "Close the diff; hunks not applied are dropped."

@@ -209,17 +209,22 @@ with the comments."
 (defun wisp--send (params request)
   "Send the wisp.patch PARAMS for the current buffer; return the request id.
 REQUEST is the plist the review keeps (:rerun, and :comments for a
-request with several comments); :tick, :base-text (the text sent,
-which hunks are merged from when the buffer changes meanwhile) and
-:request-sync (the transport's sync call, which asks for that merge)
-are added here.  The answer opens in the review buffer."
+request with several comments).  Added here: :tick, :base-text (the
+text sent, which hunks are merged from when the buffer changes
+meanwhile), :request-sync (the transport's sync call, which asks for
+that merge), :params (PARAMS without `refine') and :send (this
+function), with which `R' in the review asks again.  A :tick already
+in REQUEST (a refined request, for the text first sent) is kept.  The
+answer opens in the review buffer."
   (when wisp--request
     (user-error "Wisp: a request for this buffer is running (M-x wisp-cancel stops it)"))
   (let* ((transport (wisp--transport))
          (source (current-buffer))
-         (request (append (list :tick (buffer-chars-modified-tick)
+         (request (append (list :tick (or (plist-get request :tick) (buffer-chars-modified-tick))
                                 :base-text (alist-get 'buffer_text params)
-                                :request-sync (plist-get transport :request-sync))
+                                :request-sync (plist-get transport :request-sync)
+                                :params (assq-delete-all 'refine (copy-alist params))
+                                :send #'wisp--send)
                           request))
          id)
     (setq id (condition-case err

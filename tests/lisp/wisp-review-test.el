@@ -50,7 +50,7 @@
       (pcase-dolist (`(,key . ,command)
                      '(("a" . wisp-diff-apply-hunk) ("C-c C-a" . wisp-diff-apply-hunk)
                        ("A" . wisp-diff-apply-all) ("k" . wisp-diff-reject-hunk)
-                       ("r" . wisp-diff-rerun) ("q" . wisp-diff-quit)
+                       ("r" . wisp-diff-rerun) ("R" . wisp-diff-refine) ("q" . wisp-diff-quit)
                        ("n" . diff-hunk-next) ("p" . diff-hunk-prev)))
         (should (eq (key-binding (kbd key)) command)))
       (wisp-test--type "q"))))
@@ -198,6 +198,44 @@
       ;; Nothing to review: a clear error.
       (should (equal (wisp-test--type "M-x wisp-review RET")
                      "Wisp: no change is waiting for review")))))
+
+(ert-deftest wisp-review-typed-R-refines-with-a-note ()
+  "R reads a note, asks again with the proposal and the note, and replaces the review."
+  (wisp-test--start)
+  (wisp-test--with-file "fizzbuzz.py" #'python-mode
+    (wisp-test--show (current-buffer))
+    (let* ((source (current-buffer))
+           (original (buffer-string))
+           (review (wisp-test--request-review wisp-review-test--two-hunks))
+           (sent (length (alist-get 'requests (wisp-test--control "log")))))
+      (should (eq (window-buffer (selected-window)) review))
+      (should (string-match-p "range(1, 31)" (with-current-buffer review (buffer-string))))
+      ;; The second answer follows the note: only the docstring changes.
+      (wisp-test--control
+       "enqueue"
+       `((content . ,(concat "Only the docstring, as asked.\n\n<<<<<<< SEARCH\n"
+                             "\"\"\"A small module to try wisp on: select the TODO comment and run M-x wisp-apply-comment.\"\"\"\n"
+                             "=======\n\"\"\"FizzBuzz.\"\"\"\n>>>>>>> REPLACE\n"))))
+      (should-not (wisp-test--type "R keep SPC the SPC range RET"))
+      (wisp-test--wait (lambda () (string-match-p "FizzBuzz\\.\"\"\"" (with-current-buffer review (buffer-string)))))
+      ;; The same review buffer, now the new proposal only; the source is untouched.
+      (should (buffer-live-p review))
+      (should (eq (window-buffer (selected-window)) review))
+      (should-not (string-match-p "range(1, 31)" (with-current-buffer review (buffer-string))))
+      (should (equal (with-current-buffer source (buffer-string)) original))
+      ;; The model saw its proposal as its own answer and the note as the user's reply.
+      (let* ((requests (alist-get 'requests (wisp-test--control "log")))
+             (messages (alist-get 'messages (alist-get 'body (nth sent requests)))))
+        (should (= (length requests) (1+ sent)))
+        (should (= (length messages) 4))
+        (should (equal (alist-get 'role (nth 2 messages)) "assistant"))
+        (should (string-match-p "range(1, 31)" (alist-get 'content (nth 2 messages))))
+        (should (string-match-p "keep the range" (alist-get 'content (nth 3 messages)))))
+      ;; A blank note asks nothing.
+      (should (string-match-p "write a note" (wisp-test--type "R RET")))
+      (should (= (length (alist-get 'requests (wisp-test--control "log"))) (1+ sent)))
+      (wisp-test--type "A")
+      (should (string-match-p "^\"\"\"FizzBuzz\\.\"\"\"$" (with-current-buffer source (buffer-string)))))))
 
 (provide 'wisp-review-test)
 ;;; wisp-review-test.el ends here
