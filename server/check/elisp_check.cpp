@@ -47,11 +47,8 @@ CheckReport check_elisp(std::string_view text, const CheckOptions& options) {
   CheckReport report;
   report.language = "emacs-lisp";
   report.checker = "emacs read";
-  const std::string emacs = proc::find_program("emacs", options.search_path);
-  if (emacs.empty()) {
-    report.skipped = "emacs is not installed (not found on PATH)";
-    return report;
-  }
+  const std::string emacs = find_tool(report, "emacs", options);
+  if (emacs.empty()) return report;
   Sandbox sandbox;
   const std::string file = sandbox.write_file("checked.el", text);
   const auto run = sandbox.run({emacs, "-Q", "--batch", "--eval", reader_program(file)}, "", options);

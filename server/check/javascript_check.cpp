@@ -39,11 +39,8 @@ CheckReport check_javascript(std::string_view text, const std::string& extension
   CheckReport report;
   report.language = "javascript";
   report.checker = "node --check";
-  const std::string node = proc::find_program("node", options.search_path);
-  if (node.empty()) {
-    report.skipped = "node is not installed (not found on PATH)";
-    return report;
-  }
+  const std::string node = find_tool(report, "node", options);
+  if (node.empty()) return report;
   Sandbox sandbox;
   const std::string ext = extension == ".mjs" || extension == ".cjs" ? extension : ".js";
   auto check_as = [&](const std::string& name) {

@@ -31,11 +31,8 @@ CheckReport check_python(std::string_view text, const std::string& file_name, co
   CheckReport report;
   report.language = "python";
   report.checker = "python3 compile()";
-  const std::string python = proc::find_program("python3", options.search_path);
-  if (python.empty()) {
-    report.skipped = "python3 is not installed (not found on PATH)";
-    return report;
-  }
+  const std::string python = find_tool(report, "python3", options);
+  if (python.empty()) return report;
   Sandbox sandbox;
   const auto run = sandbox.run({python, "-I", "-S", "-B", "-c", kProgram, file_name}, std::string(text), options);
   if (!verdict_given(report, run, options)) return report;

@@ -87,6 +87,12 @@ const std::vector<std::string>& network_isolation() {
   return flags;
 }
 
+std::string find_tool(CheckReport& report, const char* program, const CheckOptions& options) {
+  std::string found = proc::find_program(program, options.search_path);
+  if (found.empty()) report.skipped = std::string(program) + " is not installed (not found on PATH)";
+  return found;
+}
+
 bool verdict_given(CheckReport& report, const proc::ChildResult& run, const CheckOptions& options) {
   if (!run.started) {
     report.skipped = run.error;

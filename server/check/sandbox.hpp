@@ -35,6 +35,9 @@ class Sandbox {
 // with user namespaces), probed once by running `unshare ... true`; empty when neither works.
 const std::vector<std::string>& network_isolation();
 
+// `program` found on the checkers' PATH; "" after marking `report` skipped as not installed.
+std::string find_tool(CheckReport& report, const char* program, const CheckOptions& options);
+
 // True when `run` produced the tool's verdict. Otherwise fills `report` as skipped: the tool
 // did not start, ran past the time limit (timed_out; its process group was killed) or failed
 // without saying why the text is wrong.

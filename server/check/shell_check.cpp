@@ -12,11 +12,8 @@ CheckReport check_shell(std::string_view text, const CheckOptions& options) {
   CheckReport report;
   report.language = "shell";
   report.checker = "bash -n";
-  const std::string bash = proc::find_program("bash", options.search_path);
-  if (bash.empty()) {
-    report.skipped = "bash is not installed (not found on PATH)";
-    return report;
-  }
+  const std::string bash = find_tool(report, "bash", options);
+  if (bash.empty()) return report;
   Sandbox sandbox;
   // --norc/--noprofile and an environment without BASH_ENV: no start-up file is read either.
   const auto run = sandbox.run({bash, "--norc", "--noprofile", "-n"}, std::string(text), options);
