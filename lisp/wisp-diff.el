@@ -139,9 +139,10 @@ only displayed, and the message says how to reach it."
 
 (defun wisp--present-review (source buffer summary)
   "Show the review BUFFER for SOURCE, saying SUMMARY.
-Select it when SOURCE is in the selected window and
-`wisp-select-review-window' allows; never take focus from elsewhere."
-  (let ((here (eq (window-buffer (selected-window)) source)))
+Select it when SOURCE (or BUFFER, for a refined proposal) is in the
+selected window and `wisp-select-review-window' allows; never take
+focus from elsewhere."
+  (let ((here (memq (window-buffer (selected-window)) (list source buffer))))
     (if (and here wisp-select-review-window)
         (progn
           (pop-to-buffer buffer)

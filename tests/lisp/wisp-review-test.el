@@ -221,6 +221,7 @@
       ;; The same review buffer, now the new proposal only; the source is untouched.
       (should (buffer-live-p review))
       (should (eq (window-buffer (selected-window)) review))
+      (should (string-match-p "a: apply hunk" (wisp-test--last-message)))
       (should-not (string-match-p "range(1, 31)" (with-current-buffer review (buffer-string))))
       (should (equal (with-current-buffer source (buffer-string)) original))
       ;; The model saw its proposal as its own answer and the note as the user's reply.
