@@ -17,24 +17,6 @@
       nil t)
 (require 'wisp-watch)
 
-(defmacro wisp-comments-test--with-text (name mode text &rest body)
-  "Run BODY in a buffer visiting a new file NAME holding TEXT, in MODE.
-The file is alone in a temporary directory; the buffer is the selected
-window's only buffer."
-  (declare (indent 3))
-  `(let* ((dir (make-temp-file "wisp-project" t))
-          (file (expand-file-name ,name dir)))
-     (with-temp-file file (insert ,text))
-     (with-current-buffer (find-file-noselect file)
-       (unwind-protect
-           (progn (funcall ,mode)
-                  (buffer-enable-undo)
-                  (wisp-test--show (current-buffer))
-                  ,@body)
-         (set-buffer-modified-p nil)
-         (kill-buffer)
-         (delete-directory dir t)))))
-
 (defun wisp-comments-test--visible (buffer)
   "BUFFER's text as displayed: with the before-strings of its overlays."
   (with-current-buffer buffer
@@ -140,7 +122,7 @@ window's only buffer."
 (ert-deftest wisp-apply-comments-python-one-request-labelled-apply-all-undo ()
   "Three marked comments → one request, hunks labelled, A applies all, one undo restores."
   (wisp-test--start)
-  (wisp-comments-test--with-text "store.py" #'python-mode wisp-comments-test--python
+  (wisp-test--with-text "store.py" #'python-mode wisp-comments-test--python
     (let ((source (current-buffer)))
       (wisp-test--control "enqueue" `((content . ,wisp-comments-test--python-reply)))
       (goto-char (point-max))
@@ -189,7 +171,7 @@ window's only buffer."
 (ert-deftest wisp-apply-comments-elisp-unanswered-comment-and-kept-marker ()
   "A comment the model leaves alone is listed with its reason; a kept marker is removed."
   (wisp-test--start)
-  (wisp-comments-test--with-text "tally.el" #'emacs-lisp-mode wisp-comments-test--elisp
+  (wisp-test--with-text "tally.el" #'emacs-lisp-mode wisp-comments-test--elisp
     ;; The model answers the first comment but copies its marker line back unchanged, and says
     ;; the second needs nothing.
     (wisp-test--control
@@ -215,7 +197,7 @@ window's only buffer."
 (ert-deftest wisp-apply-comments-without-marked-comments-says-so ()
   "No marked comment: a clear message and no request; a region limits the search."
   (wisp-test--start)
-  (wisp-comments-test--with-text "store.py" #'python-mode wisp-comments-test--python
+  (wisp-test--with-text "store.py" #'python-mode wisp-comments-test--python
     (goto-char (point-min))
     (should (string-match-p "no marked comment in the region"
                             (progn (set-mark (point)) (forward-line 3) (activate-mark)
@@ -245,7 +227,7 @@ window's only buffer."
   "Saving with an AI! comment opens its review, applies nothing, and is not repeated."
   (wisp-test--start)
   (let ((text "def total(items):\n    # skip None items\n    return sum(items)\n"))
-    (wisp-comments-test--with-text "total.py" #'python-mode text
+    (wisp-test--with-text "total.py" #'python-mode text
       (unwind-protect
           (let ((source (current-buffer)))
             (should-not (wisp-test--type "M-x wisp-watch-mode RET"))
@@ -302,7 +284,7 @@ window's only buffer."
   "No request while one is running for the buffer, nor outside `wisp-watch-projects'."
   (wisp-test--start)
   (let ((text "x = 1\n# log every call AI!\n"))
-    (wisp-comments-test--with-text "log.py" #'python-mode text
+    (wisp-test--with-text "log.py" #'python-mode text
       (unwind-protect
           (progn
             (wisp-watch-mode 1)

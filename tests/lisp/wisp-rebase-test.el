@@ -48,18 +48,7 @@
   "Run BODY in a buffer visiting a new file holding `wisp-rebase-test--python'.
 The buffer is the selected window's only buffer."
   (declare (indent 0))
-  `(let* ((dir (make-temp-file "wisp-project" t))
-          (file (expand-file-name "stats.py" dir)))
-     (with-temp-file file (insert wisp-rebase-test--python))
-     (with-current-buffer (find-file-noselect file)
-       (unwind-protect
-           (progn (python-mode)
-                  (buffer-enable-undo)
-                  (wisp-test--show (current-buffer))
-                  ,@body)
-         (set-buffer-modified-p nil)
-         (kill-buffer)
-         (delete-directory dir t)))))
+  `(wisp-test--with-text "stats.py" #'python-mode wisp-rebase-test--python ,@body))
 
 (defun wisp-rebase-test--ask-slowly (reply)
   "Type C-c w on the first TODO comment; the model answers REPLY after a while."

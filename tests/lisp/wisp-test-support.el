@@ -90,6 +90,24 @@
          (kill-buffer)
          (delete-directory dir t)))))
 
+(defmacro wisp-test--with-text (name mode text &rest body)
+  "Run BODY in a buffer visiting a new file NAME holding TEXT, in MODE.
+The file is alone in a temporary directory; the buffer is the selected
+window's only buffer."
+  (declare (indent 3))
+  `(let* ((dir (make-temp-file "wisp-project" t))
+          (file (expand-file-name ,name dir)))
+     (with-temp-file file (insert ,text))
+     (with-current-buffer (find-file-noselect file)
+       (unwind-protect
+           (progn (funcall ,mode)
+                  (buffer-enable-undo)
+                  (wisp-test--show (current-buffer))
+                  ,@body)
+         (set-buffer-modified-p nil)
+         (kill-buffer)
+         (delete-directory dir t)))))
+
 (defun wisp-test--goto (text)
   "Move point to the start of TEXT in the current buffer."
   (goto-char (point-min))
