@@ -4,7 +4,6 @@
 
 #include "check/sandbox.hpp"
 
-#include <charconv>
 
 namespace lamp::check {
 namespace {
@@ -57,15 +56,7 @@ CheckReport check_elisp(std::string_view text, const CheckOptions& options) {
     report.ran = true;
     return report;
   }
-  const auto tab = run.out.find('\t');
-  std::int64_t line = 0;
-  if (tab == std::string::npos || std::from_chars(run.out.data(), run.out.data() + tab, line).ec != std::errc{}) {
-    report.skipped = "emacs failed: " + first_line_of(run.err.empty() ? run.out : run.err);
-    return report;
-  }
-  report.ran = true;
-  report.diagnostics.push_back({line, first_line_of(std::string_view(run.out).substr(tab + 1))});
-  return report;
+  return read_line_and_message(report, run, "emacs");
 }
 
 }  // namespace lamp::check

@@ -2,6 +2,8 @@
 // The private directory, environment and network namespace of checker children.
 #include "check/sandbox.hpp"
 
+#include <charconv>
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -91,6 +93,18 @@ std::string find_tool(CheckReport& report, const char* program, const CheckOptio
   std::string found = proc::find_program(program, options.search_path);
   if (found.empty()) report.skipped = std::string(program) + " is not installed (not found on PATH)";
   return found;
+}
+
+CheckReport read_line_and_message(CheckReport& report, const proc::ChildResult& run, std::string_view tool) {
+  const auto tab = run.out.find('\t');
+  std::int64_t line = 0;
+  if (tab == std::string::npos || std::from_chars(run.out.data(), run.out.data() + tab, line).ec != std::errc{}) {
+    report.skipped = std::string(tool) + " failed: " + first_line_of(run.err.empty() ? run.out : run.err);
+    return report;
+  }
+  report.ran = true;
+  report.diagnostics.push_back({line, first_line_of(std::string_view(run.out).substr(tab + 1))});
+  return report;
 }
 
 bool verdict_given(CheckReport& report, const proc::ChildResult& run, const CheckOptions& options) {

@@ -43,6 +43,11 @@ std::string find_tool(CheckReport& report, const char* program, const CheckOptio
 // without saying why the text is wrong.
 bool verdict_given(CheckReport& report, const proc::ChildResult& run, const CheckOptions& options);
 
+// The verdict of a checker program that prints "LINE<TAB>message" for the first error: `report`
+// gets that diagnostic, or is marked skipped ("TOOL failed: ...") when the output is not of
+// that shape (the tool failed to start).
+CheckReport read_line_and_message(CheckReport& report, const proc::ChildResult& run, std::string_view tool);
+
 // A tool message cut to something a prompt and a review line can hold.
 std::string first_line_of(std::string_view text, std::size_t max_bytes = 300);
 
