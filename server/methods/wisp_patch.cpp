@@ -4,7 +4,7 @@
 
 #include "check/report_text.hpp"
 #include "check/syntax_check.hpp"
-#include "methods/chat.hpp"
+#include "methods/patch_progress.hpp"
 #include "patch/patch_engine.hpp"
 #include "upstream/chat_job.hpp"
 
@@ -30,10 +30,10 @@ struct CheckedProposal {
 // One wisp.patch call: at most two model turns, then the answer.
 class PatchSession : public std::enable_shared_from_this<PatchSession> {
  public:
-  PatchSession(std::shared_ptr<rpc::Call> call, patch::PatchRequest request, bool check,
+  PatchSession(std::shared_ptr<rpc::Call> call, patch::PatchRequest request, bool check, bool stream,
                upstream::ChatService& chat, boost::asio::thread_pool& cpu, check::CheckOptions check_options)
-      : call_(std::move(call)), request_(std::move(request)), check_(check), chat_(chat), cpu_(cpu),
-        check_options_(std::move(check_options)) {}
+      : call_(std::move(call)), request_(std::move(request)), check_(check), stream_(stream), chat_(chat),
+        cpu_(cpu), check_options_(std::move(check_options)), progress_(call_) {}
 
   void start() {
     json model_choice = json::object();
@@ -52,9 +52,24 @@ class PatchSession : public std::enable_shared_from_this<PatchSession> {
     json body = {{"model", model_}, {"messages", std::move(messages)}};
     if (request_.temperature) body["temperature"] = *request_.temperature;
     if (request_.max_tokens) body["max_tokens"] = *request_.max_tokens;
-    auto handlers = call_handlers(call_);
+    if (stream_) {
+      // Streamed so the caller sees the reply grow; usage comes in the stream's last chunk.
+      body["stream"] = true;
+      body["stream_options"] = {{"include_usage", true}};
+    }
+    upstream::ChatHandlers handlers;
+    handlers.on_progress = [self = shared_from_this()](const std::string& stage, const std::string& detail) {
+      if (stage == "streaming") return;  // the deltas report it, with the text
+      if (stage == "upstream" && detail.empty() && self->turns_ > 0) {
+        self->progress_.stage(stage, "asking again: " + self->retry_reason_);
+      } else {
+        self->progress_.stage(stage, detail);
+      }
+    };
+    handlers.on_delta = [self = shared_from_this()](const json& delta) { self->progress_.delta(delta); };
     handlers.on_done = [self = shared_from_this()](std::variant<upstream::ChatReply, proto::RpcError> outcome) {
       self->job_.reset();
+      self->progress_.flush();
       if (auto* error = std::get_if<proto::RpcError>(&outcome)) {
         if (self->first_checked_ && !self->cancelled_ && !self->call_->done()) {
           // The retry the check asked for failed upstream: the first proposal stands.
@@ -119,6 +134,7 @@ class PatchSession : public std::enable_shared_from_this<PatchSession> {
       const auto& failure = std::get<patch::RepairFailure>(result);
       if (++turns_ < 2) {
         first_failure_ = failure.description;
+        retry_reason_ = "the reply had no usable edit";
         ask(patch::build_retry_messages(request_, reply, failure));
         return;
       }
@@ -160,6 +176,7 @@ class PatchSession : public std::enable_shared_from_this<PatchSession> {
       ++turns_;
       const std::string problems = check::diagnostics_with_context(*proposal.report, proposal.ready.edited_text);
       const std::string checker = proposal.report->checker;
+      retry_reason_ = "the edit breaks the " + checker + " check";
       first_checked_ = std::move(proposal);
       ask(patch::build_check_retry_messages(request_, reply, checker, problems));
       return;
@@ -229,16 +246,17 @@ class PatchSession : public std::enable_shared_from_this<PatchSession> {
     }
   }
 
-  void notify_stage(const char* stage) {
-    if (!call_->is_notification()) call_->notify("$/progress", {{"request_id", call_->id()}, {"stage", stage}});
-  }
+  void notify_stage(const char* stage) { progress_.stage(stage); }
 
   std::shared_ptr<rpc::Call> call_;
   patch::PatchRequest request_;
-  bool check_ = true;  // `check` param
+  bool check_ = true;   // `check` param
+  bool stream_ = true;  // `stream` param
   upstream::ChatService& chat_;
   boost::asio::thread_pool& cpu_;
   check::CheckOptions check_options_;
+  PatchProgress progress_;
+  std::string retry_reason_;  // why the second turn asks again, for its `upstream` stage
   std::optional<check::CheckReport> original_check_;  // the buffer as sent, checked once
   std::optional<CheckedProposal> first_checked_;       // the proposal that asked for the retry
   std::shared_ptr<upstream::ChatJob> job_;
@@ -258,11 +276,11 @@ patch::PatchRequest parse_params(const json& params) {
   }
 }
 
-// `check` (docs/protocol.md, Checks): absent or null is true; anything but a boolean is -32602.
-bool check_param(const json& params) {
-  if (!params.is_object() || !params.contains("check") || params["check"].is_null()) return true;
-  if (!params["check"].is_boolean()) throw proto::invalid_params("field \"check\" must be a boolean");
-  return params["check"].get<bool>();
+// `check` and `stream` (docs/protocol.md): absent or null is true; anything but a boolean is -32602.
+bool flag_param(const json& params, const char* name) {
+  if (!params.is_object() || !params.contains(name) || params[name].is_null()) return true;
+  if (!params[name].is_boolean()) throw proto::invalid_params(std::string("field \"") + name + "\" must be a boolean");
+  return params[name].get<bool>();
 }
 
 }  // namespace
@@ -271,8 +289,9 @@ void register_wisp_patch(rpc::MethodRegistry& registry, upstream::ChatService& c
                          boost::asio::thread_pool& cpu, check::CheckOptions checks) {
   registry.add("wisp.patch", [&chat, &cpu, checks](const std::shared_ptr<rpc::Call>& call) {
     auto request = parse_params(call->params());
-    const bool check = check_param(call->params());
-    auto session = std::make_shared<PatchSession>(call, std::move(request), check, chat, cpu, checks);
+    const bool check = flag_param(call->params(), "check");
+    const bool stream = flag_param(call->params(), "stream");
+    auto session = std::make_shared<PatchSession>(call, std::move(request), check, stream, chat, cpu, checks);
     session->start();
   });
 }

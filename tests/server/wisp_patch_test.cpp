@@ -3,6 +3,7 @@
 // GNU patch, the corrective retry, unusable replies, bad selections, cancellation, the CLI.
 #include "support/upstream_fixture.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -72,7 +73,7 @@ TEST_F(WispPatchTest, ProducesADiffThatApplies) {
             "def add(a, b):\n    return a + b\n\nprint(add(1, 2))\n");
   std::set<std::string> stages;
   for (auto& n : notes) stages.insert(n["params"].value("stage", ""));
-  EXPECT_EQ(stages, (std::set<std::string>{"upstream", "validating", "checking"})) << json(notes);
+  EXPECT_EQ(stages, (std::set<std::string>{"upstream", "streaming", "validating", "checking"})) << json(notes);
   // The prompt carried the buffer with the selection marked.
   const json log = fake.log();
   const json& sent = log["requests"][0]["body"]["messages"];
@@ -277,4 +278,97 @@ TEST_F(WispPatchTest, RefineAsksAgainWithTheProposalAndTheNote) {
   EXPECT_EQ(refused["error"]["code"], -32602);
   EXPECT_NE(proto::dump(refused["error"]).find("refine.note"), std::string::npos) << refused;
   EXPECT_EQ(fake.log()["requests"].size(), 2u);
+}
+
+namespace {
+
+// The `$/progress` notifications of stage `streaming`, in order.
+std::vector<json> streamed(const std::vector<json>& notes) {
+  std::vector<json> out;
+  for (const auto& n : notes) {
+    if (n["params"].value("stage", "") == "streaming") out.push_back(n["params"]);
+  }
+  return out;
+}
+
+std::int64_t code_points(const std::string& text) {
+  return std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; });
+}
+
+}  // namespace
+
+TEST_F(WispPatchTest, TheReplyStreamsAsProgressWithItsTextAndCharacterCount) {
+  start();
+  const std::string reply_text = "Summed them — ✓ café.\n\n" + kGoodReply.substr(kGoodReply.find("```"));
+  fake.enqueue({{"content", reply_text}, {"chunk_chars", 3}, {"stream_delay_ms", 15}});
+  auto c = client();
+  std::vector<json> notes;
+  auto reply = call_raw(c, patch_params(), &notes, 30s, "wisp.patch");
+  ASSERT_TRUE(reply.contains("result")) << reply;
+  EXPECT_EQ(reply["result"]["rationale"], "Summed them — ✓ café.");
+  EXPECT_GT(reply["result"]["usage"]["total_tokens"], 0) << "usage comes with the stream";
+  const json body = fake.log()["requests"][0]["body"];
+  EXPECT_EQ(body["stream"], true);
+  EXPECT_EQ(body["stream_options"]["include_usage"], true);
+
+  const auto chunks = streamed(notes);
+  ASSERT_FALSE(chunks.empty()) << json(notes);
+  std::string joined;
+  std::int64_t last = 0;
+  for (const auto& p : chunks) {
+    joined += p["text"].get<std::string>();
+    EXPECT_GT(p["chars"].get<std::int64_t>(), last) << "the count only grows";
+    last = p["chars"];
+    EXPECT_EQ(p["request_id"], reply["id"]);
+  }
+  EXPECT_EQ(joined, reply_text) << "the text arrives whole and in order";
+  EXPECT_EQ(last, code_points(reply_text)) << "characters, as Emacs counts them";
+  EXPECT_LT(chunks.size(), reply_text.size() / 3) << "deltas are coalesced, not one notification each";
+
+  std::vector<std::string> stages;
+  for (const auto& n : notes) {
+    const std::string s = n["params"]["stage"];
+    if (stages.empty() || stages.back() != s) stages.push_back(s);
+  }
+  EXPECT_EQ(stages, (std::vector<std::string>{"upstream", "streaming", "validating", "checking"})) << json(notes);
+}
+
+TEST_F(WispPatchTest, TheSecondTurnSaysWhyItAsksAgainAndStreamsAfresh) {
+  start();
+  fake.enqueue(json::array({{{"content", kBadReply}}, {{"content", kGoodReply}}}));
+  auto c = client();
+  std::vector<json> notes;
+  auto reply = call_raw(c, patch_params(), &notes, 30s, "wisp.patch");
+  ASSERT_TRUE(reply.contains("result")) << reply;
+  std::vector<std::string> upstream_details;
+  std::string after_retry;
+  for (const auto& n : notes) {
+    const auto& p = n["params"];
+    if (p["stage"] == "upstream") {
+      upstream_details.push_back(p.value("detail", ""));
+      after_retry.clear();
+    }
+    if (p["stage"] == "streaming") after_retry += p["text"].get<std::string>();
+  }
+  EXPECT_EQ(upstream_details, (std::vector<std::string>{"", "asking again: the reply had no usable edit"}));
+  EXPECT_EQ(after_retry, kGoodReply) << "the second reply's text starts from nothing";
+}
+
+TEST_F(WispPatchTest, StreamFalseAsksWithoutAStream) {
+  start();
+  fake.enqueue({{"content", kGoodReply}});
+  auto c = client();
+  std::vector<json> notes;
+  auto params = patch_params();
+  params["stream"] = false;
+  auto reply = call_raw(c, params, &notes, 30s, "wisp.patch");
+  ASSERT_TRUE(reply.contains("result")) << reply;
+  EXPECT_EQ(reply["result"]["ok"], true);
+  EXPECT_FALSE(fake.log()["requests"][0]["body"].contains("stream"));
+  EXPECT_TRUE(streamed(notes).empty()) << json(notes);
+
+  params["stream"] = "yes";
+  reply = call_raw(c, params, nullptr, 30s, "wisp.patch");
+  EXPECT_EQ(reply["error"]["code"], -32602) << reply;
+  EXPECT_EQ(reply["error"]["data"]["detail"], "field \"stream\" must be a boolean") << reply;
 }
