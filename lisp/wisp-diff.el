@@ -104,6 +104,17 @@ only displayed, and the message says how to reach it."
 
 (defun wisp--show-result (source request result)
   "Show RESULT (wisp.patch's answer to REQUEST) for SOURCE."
+  (let ((rationale (alist-get 'rationale result)))
+    (if (not (eq (alist-get 'ok result) t))
+        (message "wisp: no change proposed%s" (if (wisp--first-line rationale)
+                                                  (concat ": " (string-trim rationale)) ""))
+      (let* ((buffer (wisp--diff-buffer source))
+             (summary (wisp--render-review buffer source request result)))
+        (wisp--present-review source buffer summary)))))
+
+(defun wisp--render-review (buffer source request result)
+  "Make BUFFER the review of RESULT, the proposal answering REQUEST for SOURCE.
+Return the one-line summary of the proposal."
   (let* ((rationale (alist-get 'rationale result))
          (instructions (plist-get request :comments))
          (comments (alist-get 'comments result))
@@ -112,30 +123,31 @@ only displayed, and the message says how to reach it."
                       (format "%d of %d comment%s answered" changed (length instructions)
                               (if (= (length instructions) 1) "" "s"))
                     (or (wisp--first-line rationale) "change ready"))))
-    (if (not (eq (alist-get 'ok result) t))
-        (message "wisp: no change proposed%s" (if (wisp--first-line rationale)
-                                                  (concat ": " (string-trim rationale)) ""))
-      (let ((buffer (wisp--diff-buffer source)))
-        (with-current-buffer buffer
-          (let ((inhibit-read-only t))
-            (erase-buffer)
-            (remove-overlays)
-            (insert (alist-get 'patch result)))
-          (wisp-diff-mode)
-          (setq wisp--source source
-                wisp--source-tick (plist-get request :tick)
-                wisp--shifts nil
-                ;; The proposal shown, which `R' sends back with a note.
-                wisp--origin (append (list :patch (alist-get 'patch result) :rationale rationale)
-                                     request))
-          (setq header-line-format
-                (let ((line (if instructions summary (wisp--first-line rationale))))
-                  (and line (concat " " line))))
-          (when instructions (wisp--label-hunks instructions comments))
-          (wisp--show-diagnostics (alist-get 'diagnostics result) (alist-get 'check result))
-          (goto-char (point-min))
-          (ignore-errors (diff-hunk-next)))
-        (wisp--present-review source buffer summary)))))
+    (with-current-buffer buffer
+      (let ((inhibit-read-only t))
+        (erase-buffer)
+        (remove-overlays)
+        (insert (alist-get 'patch result)))
+      (wisp-diff-mode)
+      (setq wisp--source source
+            wisp--source-tick (plist-get request :tick)
+            wisp--shifts nil
+            ;; The proposal shown, which `R' sends back with a note (and gets back
+            ;; should the refinement bring nothing).
+            wisp--origin (append (list :patch (alist-get 'patch result) :rationale rationale
+                                       :result result)
+                                 request))
+      (setq header-line-format
+            (let ((line (if instructions summary (wisp--first-line rationale))))
+              (and line (concat " " line))))
+      (when instructions (wisp--label-hunks instructions comments))
+      (wisp--show-diagnostics (alist-get 'diagnostics result) (alist-get 'check result))
+      (goto-char (point-min))
+      (ignore-errors (diff-hunk-next))
+      ;; A window that showed the progress keeps its own point: start it at the first hunk too.
+      (dolist (window (get-buffer-window-list buffer nil t))
+        (set-window-point window (point))))
+    summary))
 
 (defun wisp--present-review (source buffer summary)
   "Show the review BUFFER for SOURCE, saying SUMMARY.

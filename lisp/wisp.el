@@ -28,8 +28,11 @@
 ;; Select a comment (or put point in one) that describes code, then
 ;; M-x wisp-apply-comment.  With a prefix argument, an extra
 ;; instruction is read from the minibuffer.  The request runs in the
-;; background (the mode line shows its stage; M-x wisp-cancel stops
-;; it); the answer opens in a `wisp-diff-mode' buffer:
+;; background: the review buffer opens at once, without taking focus,
+;; and shows its stage and the model's answer as it streams (see
+;; `wisp-show-progress'; C-c C-k there, or M-x wisp-cancel, stops it;
+;; the mode line shows the stage too).  The verified diff replaces the
+;; progress, in `wisp-diff-mode':
 ;;
 ;;   a / C-c C-a   apply the hunk at point to the source buffer
 ;;   A             apply every hunk (one undo step)
@@ -64,6 +67,7 @@
 (require 'wisp-comments)
 (require 'wisp-diff)
 (require 'wisp-errors)
+(require 'wisp-progress)
 
 (declare-function auth-source-search "auth-source")
 
@@ -213,9 +217,11 @@ request with several comments).  Added here: :tick, :base-text (the
 text sent, which hunks are merged from when the buffer changes
 meanwhile), :request-sync (the transport's sync call, which asks for
 that merge), :params (PARAMS without `refine') and :send (this
-function), with which `R' in the review asks again.  A :tick already
-in REQUEST (a refined request, for the text first sent) is kept.  The
-answer opens in the review buffer."
+function), with which `R' in the review asks again, and
+:cancel-request, with which `wisp-progress-cancel' cancels.  A :tick already in
+REQUEST (a refined request, for the text first sent) is kept.  The
+review buffer shows the request's progress (`wisp-show-progress'), and
+the answer when it comes."
   (when wisp--request
     (user-error "Wisp: a request for this buffer is running (M-x wisp-cancel stops it)"))
   (let* ((transport (wisp--transport))
@@ -224,7 +230,8 @@ answer opens in the review buffer."
                                 :base-text (alist-get 'buffer_text params)
                                 :request-sync (plist-get transport :request-sync)
                                 :params (assq-delete-all 'refine (copy-alist params))
-                                :send #'wisp--send)
+                                :send #'wisp--send
+                                :cancel-request #'wisp--cancel-request)
                           request))
          id)
     (setq id (condition-case err
@@ -233,11 +240,13 @@ answer opens in the review buffer."
                           ;; A request cancelled meanwhile (by the user or the timeout) stays quiet.
                           :on-result (lambda (result)
                                        (when (wisp--finished source id)
+                                         (unless (eq (alist-get 'ok result) t) (wisp--progress-end source))
                                          (wisp--show-result source request result)))
                           :on-error (lambda (err)
                                       (when (wisp--finished source id)
+                                        (wisp--progress-end source)
                                         (message "%s" (wisp--error-message err))))
-                          :on-notification (lambda (method p) (wisp--progress source method p)))
+                          :on-notification (lambda (method p) (wisp--progress source id method p)))
                ;; Connecting failed: one sentence with the cause and the fix, not raw data.
                (lamp-error (user-error "%s" (wisp--error-message err)))))
     (setq wisp--request
@@ -246,7 +255,11 @@ answer opens in the review buffer."
                 :timer (run-at-time wisp-request-timeout nil #'wisp--timeout source id)))
     (setq wisp--stage "sent")
     (force-mode-line-update)
-    (message "wisp: asking the model (M-x wisp-cancel to stop)...")
+    (wisp--progress-open source request)
+    (message "wisp: asking the model (%s stops it)..."
+             (if (and wisp-show-progress (wisp--progress-buffer source))
+                 "C-c C-k in the review or M-x wisp-cancel"
+               "M-x wisp-cancel"))
     id))
 
 ;;;###autoload
@@ -311,12 +324,19 @@ the comment it answers."
       (user-error "Wisp: no marked comment %s (write one like \"wisp: add type hints\" or \"... AI!\")"
                   (if (use-region-p) "in the region" "in this buffer"))))
 
-(defun wisp--progress (source method params)
-  "Show a `$/progress' notification (METHOD, PARAMS) in SOURCE's mode line."
-  (when (and (equal method "$/progress") (buffer-live-p source))
+(defun wisp--progress (source id method params)
+  "Show a `$/progress' notification (METHOD, PARAMS) of request ID of SOURCE.
+The mode line of SOURCE shows the stage; its review buffer in progress
+shows the stage and the model's answer as it streams."
+  (when (and (equal method "$/progress") (buffer-live-p source)
+             (equal id (plist-get (buffer-local-value 'wisp--request source) :id)))
     (with-current-buffer source
-      (setq wisp--stage (alist-get 'stage params))
-      (force-mode-line-update))))
+      (setq wisp--stage (let ((stage (alist-get 'stage params)))
+                          (if (equal stage "streaming")
+                              (format "streaming %d" (or (alist-get 'chars params) 0))
+                            stage)))
+      (force-mode-line-update))
+    (wisp--progress-update source params)))
 
 (defun wisp--finished (source id)
   "Forget the request ID of SOURCE; return non-nil when it was pending."
@@ -334,7 +354,8 @@ the comment it answers."
     (let ((id (plist-get wisp--request :id)))
       (when id
         (funcall (plist-get wisp--request :cancel) id)
-        (wisp--finished source id))
+        (wisp--finished source id)
+        (wisp--progress-end source))
       id)))
 
 (defun wisp--timeout (source id)

@@ -217,7 +217,9 @@
                              "\"\"\"A small module to try wisp on: select the TODO comment and run M-x wisp-apply-comment.\"\"\"\n"
                              "=======\n\"\"\"FizzBuzz.\"\"\"\n>>>>>>> REPLACE\n"))))
       (should-not (wisp-test--type "R keep SPC the SPC range RET"))
-      (wisp-test--wait (lambda () (string-match-p "FizzBuzz\\.\"\"\"" (with-current-buffer review (buffer-string)))))
+      (wisp-test--wait (lambda () (with-current-buffer review
+                                    (and (derived-mode-p 'wisp-diff-mode)
+                                         (string-match-p "FizzBuzz\\.\"\"\"" (buffer-string))))))
       ;; The same review buffer, now the new proposal only; the source is untouched.
       (should (buffer-live-p review))
       (should (eq (window-buffer (selected-window)) review))

@@ -70,8 +70,10 @@
   (wisp-test--control "reset" '((x . 1))))
 
 (defun wisp-test--review-of (source)
-  "The review buffer of SOURCE, or nil."
-  (cl-find-if (lambda (b) (eq (buffer-local-value 'wisp--source b) source)) (buffer-list)))
+  "The review buffer of SOURCE showing a proposal (not progress), or nil."
+  (cl-find-if (lambda (b) (and (eq (buffer-local-value 'wisp--source b) source)
+                               (eq (buffer-local-value 'major-mode b) 'wisp-diff-mode)))
+              (buffer-list)))
 
 (defun wisp-test--diff-buffer-of (source)
   "Wait for, and return, the review buffer of SOURCE."
