@@ -29,10 +29,15 @@
           ">>>>>>> REPLACE\n")
   "The fake model's answer to fizzbuzz.py's TODO.")
 
-(defun wisp-progress-test--stream-slowly ()
-  "Make the fake model stream its next answer over about two seconds."
-  (wisp-test--control "enqueue" `((content . ,wisp-progress-test--reply)
-                                  (chunk_chars . 8) (stream_delay_ms . 40))))
+(defun wisp-progress-test--send (&optional answer)
+  "Type C-c w on the TODO of the current buffer, shown alone and selected.
+The fake model streams ANSWER (an action; default: the fizzbuzz reply
+over about two seconds)."
+  (wisp-test--show (current-buffer))
+  (wisp-test--control "enqueue" (or answer `((content . ,wisp-progress-test--reply)
+                                             (chunk_chars . 8) (stream_delay_ms . 40))))
+  (wisp-test--goto "# TODO")
+  (should-not (wisp-test--type "C-c w")))
 
 (defun wisp-progress-test--first-line (buffer)
   "The first line of BUFFER: the stage of its request."
@@ -50,10 +55,7 @@
   (wisp-test--start)
   (wisp-test--with-file "fizzbuzz.py" #'python-mode
     (let ((source (current-buffer)))
-      (wisp-test--show source)
-      (wisp-progress-test--stream-slowly)
-      (wisp-test--goto "# TODO")
-      (should-not (wisp-test--type "C-c w"))
+      (wisp-progress-test--send)
       ;; At once: the progress is shown beside the source, which stays selected.
       (let ((progress (wisp--progress-buffer source)))
         (should progress)
@@ -84,10 +86,7 @@
   (wisp-test--start)
   (wisp-test--with-file "fizzbuzz.py" #'python-mode
     (let ((source (current-buffer)))
-      (wisp-test--show source)
-      (wisp-progress-test--stream-slowly)
-      (wisp-test--goto "# TODO")
-      (should-not (wisp-test--type "C-c w"))
+      (wisp-progress-test--send)
       (should-not (wisp-test--type "C-x b *scratch* RET"))
       (let ((review (wisp-test--diff-buffer-of source)))
         (should (equal (buffer-name (window-buffer (selected-window))) "*scratch*"))
@@ -96,10 +95,8 @@
         (with-current-buffer review (wisp-diff-quit)))
       ;; With `wisp-show-progress' nil nothing opens before the answer.
       (let ((wisp-show-progress nil))
-        (wisp-test--show source)
-        (wisp-progress-test--stream-slowly)
-        (wisp-test--goto "# TODO")
-        (should-not (wisp-test--type "C-c w"))
+        (set-buffer source)                 ; C-x b made *scratch* current
+        (wisp-progress-test--send)
         (should-not (wisp--progress-buffer source))
         (should (= (length (window-list)) 1))
         (should (string-match-p "M-x wisp-cancel stops it" (wisp-test--last-message)))
@@ -111,44 +108,35 @@
   (wisp-test--with-file "fizzbuzz.py" #'python-mode
     (let ((source (current-buffer))
           (original (buffer-string)))
-      (wisp-test--show source)
-      (wisp-test--control "default" '((delay_ms . 1500)))
-      (unwind-protect
-          (progn
-            (wisp-test--goto "# TODO")
-            (should-not (wisp-test--type "C-c w"))
-            (should (string-match-p "wisp:" (wisp-progress-test--mode-line source)))
-            (should-not (wisp-test--type "C-x o"))
-            (let ((progress (window-buffer (selected-window))))
-              (should (eq progress (wisp--progress-buffer source)))
-              ;; The review keys say the proposal is not here yet; nothing changes.
-              (should (equal (wisp-test--type "A")
-                             "Wisp: the proposal is not here yet (C-c C-k cancels the request)"))
-              (should-not (wisp-test--type "C-c C-k"))
-              (should (equal (wisp-test--last-message) "wisp: cancelled"))
-              (should-not (buffer-live-p progress))
-              (should (eq (window-buffer (selected-window)) source))
-              (should (= (length (window-list)) 1))
-              (should-not (string-match-p "wisp:" (wisp-progress-test--mode-line source)))
-              ;; lamp ended the call (the status call itself is the one in flight), and no
-              ;; review turns up later.
-              (should (wisp-test--wait
-                       (lambda () (= 1 (alist-get 'in_flight (lamp-request-sync "server.status" nil 5)))))))
-            (sleep-for 1.6)
-            (accept-process-output nil 0.2)
-            (should-not (wisp-test--review-of source))
-            (should (equal (buffer-string) original)))
-        (wisp-test--control "default" '((delay_ms . 0)))))))
+      (wisp-progress-test--send `((content . ,wisp-progress-test--reply) (delay_ms . 1500)))
+      (should (string-match-p "wisp:" (wisp-progress-test--mode-line source)))
+      (should-not (wisp-test--type "C-x o"))
+      (let ((progress (window-buffer (selected-window))))
+        (should (eq progress (wisp--progress-buffer source)))
+        ;; The review keys say the proposal is not here yet; nothing changes.
+        (should (equal (wisp-test--type "A")
+                       "Wisp: the proposal is not here yet (C-c C-k cancels the request)"))
+        (should-not (wisp-test--type "C-c C-k"))
+        (should (equal (wisp-test--last-message) "wisp: cancelled"))
+        (should-not (buffer-live-p progress))
+        (should (eq (window-buffer (selected-window)) source))
+        (should (= (length (window-list)) 1))
+        (should-not (string-match-p "wisp:" (wisp-progress-test--mode-line source)))
+        ;; lamp ended the call (the status call itself is the one in flight), and no
+        ;; review turns up later.
+        (should (wisp-test--wait
+                 (lambda () (= 1 (alist-get 'in_flight (lamp-request-sync "server.status" nil 5)))))))
+      (sleep-for 1.6)
+      (accept-process-output nil 0.2)
+      (should-not (wisp-test--review-of source))
+      (should (equal (buffer-string) original)))))
 
 (ert-deftest wisp-progress-q-hides-and-the-answer-still-comes ()
   "q in the review in progress hides it; the request goes on and its review appears."
   (wisp-test--start)
   (wisp-test--with-file "fizzbuzz.py" #'python-mode
     (let ((source (current-buffer)))
-      (wisp-test--show source)
-      (wisp-progress-test--stream-slowly)
-      (wisp-test--goto "# TODO")
-      (should-not (wisp-test--type "C-c w"))
+      (wisp-progress-test--send)
       (should-not (wisp-test--type "C-x o"))
       (should-not (wisp-test--type "q"))
       (should (eq (window-buffer (selected-window)) source))
@@ -185,10 +173,7 @@
   (wisp-test--start)
   (wisp-test--with-file "fizzbuzz.py" #'python-mode
     (let ((source (current-buffer)))
-      (wisp-test--show source)
-      (wisp-test--control "enqueue" '((content . "NO CHANGE: the comment already describes the code")))
-      (wisp-test--goto "# TODO")
-      (should-not (wisp-test--type "C-c w"))
+      (wisp-progress-test--send '((content . "NO CHANGE: the comment already describes the code")))
       (should (wisp-test--wait (lambda () (string-match-p "no change proposed" (wisp-test--last-message)))))
       (should (string-match-p "already describes" (wisp-test--last-message)))
       (should-not (wisp--progress-buffer source))
