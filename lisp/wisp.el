@@ -65,6 +65,7 @@
 (require 'subr-x)
 (require 'url-parse)
 (require 'wisp-comments)
+(require 'wisp-context)
 (require 'wisp-diff)
 (require 'wisp-errors)
 (require 'wisp-progress)
@@ -181,11 +182,6 @@ is loaded before the transport is first used.")
   (comment-normalize-vars t)
   (if (and comment-end (not (string-empty-p (string-trim comment-end)))) "block" "line"))
 
-(defun wisp--project-root ()
-  "The current project's root directory, or nil."
-  (when-let ((project (project-current nil)))
-    (expand-file-name (project-root project))))
-
 (defun wisp--params (target instruction)
   "The wisp.patch params for TARGET in the current buffer.
 TARGET is (selection . RANGE) or (selections . RANGES), as
@@ -216,7 +212,8 @@ REQUEST is the plist the review keeps (:rerun, and :comments for a
 request with several comments).  Added here: :tick, :base-text (the
 text sent, which hunks are merged from when the buffer changes
 meanwhile), :request-sync (the transport's sync call, which asks for
-that merge), :params (PARAMS without `refine') and :send (this
+that merge), :context (the project's context files sent, see
+`wisp--context-entries'), :params (PARAMS without `refine') and :send (this
 function), with which `R' in the review asks again, and
 :cancel-request, with which `wisp-progress-cancel' cancels.  A :tick already in
 REQUEST (a refined request, for the text first sent) is kept.  The
@@ -226,7 +223,17 @@ the answer when it comes."
     (user-error "Wisp: a request for this buffer is running (M-x wisp-cancel stops it)"))
   (let* ((transport (wisp--transport))
          (source (current-buffer))
+         ;; The project's context files (`wisp-context-add'); a refinement keeps what was sent.
+         (context (or (plist-get request :context)
+                      (wisp--context-entries (wisp--project-root) buffer-file-name)))
+         (params (if (or (null context) (assq 'files params))
+                     params
+                   (cons (cons 'files (vconcat (mapcar (lambda (e) `((path . ,(plist-get e :rel))
+                                                                     (text . ,(plist-get e :text))))
+                                                       context)))
+                         params)))
          (request (append (list :tick (or (plist-get request :tick) (buffer-chars-modified-tick))
+                                :context context
                                 :base-text (alist-get 'buffer_text params)
                                 :request-sync (plist-get transport :request-sync)
                                 :params (assq-delete-all 'refine (copy-alist params))
@@ -256,7 +263,8 @@ the answer when it comes."
     (setq wisp--stage "sent")
     (force-mode-line-update)
     (wisp--progress-open source request)
-    (message "wisp: asking the model (%s stops it)..."
+    (message "wisp: asking the model%s (%s stops it)..."
+             (if context (format " with %d context file%s" (length context) (if (cdr context) "s" "")) "")
              (if (and wisp-show-progress (wisp--progress-buffer source))
                  "C-c C-k in the review or M-x wisp-cancel"
                "M-x wisp-cancel"))
