@@ -302,8 +302,9 @@ When FN fails, every buffer is left as it was."
 (defun wisp--apply-hunks (hunks)
   "Apply HUNKS, entries of `wisp--review-hunks', each buffer one undo step.
 Buffers changed since the request get their hunks merged (wisp.rebase);
-all merges are asked for before the first change.  Return the entries
-of HUNKS that were refused, each with its conflict appended."
+all merges are asked for before the first change.  Return (REFUSED
+. MERGED): REFUSED the entries of HUNKS that were refused, each with its
+conflict appended; MERGED non-nil when some buffer's hunks were merged."
   (let* ((targets (cl-remove-duplicates (mapcar #'car hunks) :test #'eq :from-end t))
          (plans                         ; (TARGET REBASED-PATCH-OR-NIL OWN-HUNKS)
           (mapcar (lambda (target)
@@ -325,7 +326,7 @@ of HUNKS that were refused, each with its conflict appended."
                (wisp--apply-patch-exactly (wisp--target-live-buffer target) patch)))
            (dolist (conflict (cdr rebased))
              (push (append (nth (alist-get 'hunk conflict) own) (list conflict)) refused))))))
-    (nreverse refused)))
+    (cons (nreverse refused) (cl-some #'cadr plans))))
 
 (provide 'wisp-apply)
 ;;; wisp-apply.el ends here

@@ -39,6 +39,7 @@
 (require 'project)
 (require 'subr-x)
 (require 'tabulated-list)
+(require 'wisp-apply)
 
 (defconst wisp--max-context-files 50
   "The most files one wisp.patch request carries in `files' (docs/protocol.md).")
@@ -145,10 +146,7 @@ else the file's contents."
                      (list :rel (file-relative-name file root) :file file :buffer buffer
                            :tick (and buffer (buffer-chars-modified-tick buffer))
                            :text (if buffer
-                                     (with-current-buffer buffer
-                                       (save-restriction
-                                         (widen)
-                                         (buffer-substring-no-properties (point-min) (point-max))))
+                                     (wisp--buffer-text buffer)
                                    (with-temp-buffer
                                      (insert-file-contents file)
                                      (buffer-string)))))))

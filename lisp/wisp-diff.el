@@ -205,7 +205,7 @@ When that buffer changed since the request, the hunk is merged with
 your edits, or refused when it overlaps them."
   (interactive)
   (let* ((bounds (wisp--hunk-at-point))
-         (refused (car (wisp--apply-hunks (list (wisp--hunk-entry bounds))))))
+         (refused (caar (wisp--apply-hunks (list (wisp--hunk-entry bounds))))))
     (when refused
       (user-error "Wisp: %s; r re-runs the request"
                   (wisp--conflict-message (car (last refused)) (wisp--hunk-number (car bounds)))))
@@ -218,15 +218,14 @@ are not applied and stay in the review."
   (interactive)
   (let ((hunks (wisp--review-hunks)))
     (unless hunks (user-error "Wisp: no hunk left to apply"))
-    (let* ((merged (cl-some (lambda (h) (wisp--target-rebase-p (car h))) hunks))
-           (refused (wisp--apply-hunks hunks))
-           (applied (cl-remove-if (lambda (h) (cl-find (nth 1 h) refused :key #'cadr :test #'eq)) hunks))
-           (buffers (mapconcat #'buffer-name
-                               (delete-dups (mapcar (lambda (h) (wisp--target-buffer (car h))) applied))
-                               ", "))
-           (why (mapconcat (lambda (r) (wisp--conflict-message
-                                        (car (last r)) (1+ (cl-position (nth 1 r) hunks :key #'cadr :test #'eq))))
-                           refused ", ")))
+    (pcase-let* ((`(,refused . ,merged) (wisp--apply-hunks hunks))
+                 (applied (cl-remove-if (lambda (h) (cl-find (nth 1 h) refused :key #'cadr :test #'eq)) hunks))
+                 (buffers (mapconcat #'buffer-name
+                                     (delete-dups (mapcar (lambda (h) (wisp--target-buffer (car h))) applied))
+                                     ", "))
+                 (why (mapconcat (lambda (r) (wisp--conflict-message
+                                              (car (last r)) (1+ (cl-position (nth 1 r) hunks :key #'cadr :test #'eq))))
+                                 refused ", ")))
       (when (and refused (null applied))
         (user-error "Wisp: %s; r re-runs the request" why))
       (wisp--delete-hunks applied)
