@@ -7,7 +7,7 @@ packages=(
   build-essential cmake pkg-config git patch python3 openssl
   nlohmann-json3-dev libcurl4-openssl-dev libboost-dev libboost-filesystem-dev
   libgtest-dev libgmock-dev libcli11-dev libgit2-dev
-  emacs-nox elpa-evil netcat-openbsd gnuplot-nox
+  emacs-nox elpa-evil netcat-openbsd gnuplot-nox universal-ctags
 )
 
 # `scripts/deps.sh fuzz`: also the compiler the libFuzzer build needs (clang 14 cannot build the tree).
