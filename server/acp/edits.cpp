@@ -236,7 +236,7 @@ std::variant<std::string, EditFailure> apply_edit_block(std::string_view old_tex
                                                         std::string_view block_body,
                                                         std::string_view name) {
   try {
-    auto parsed = patch::parse_reply(fenced(block_body), patch::ReplyContext{std::string(name), ""});
+    auto parsed = patch::parse_reply(fenced(block_body), patch::ReplyContext{std::string(name), "", {}});
     if (const auto* failure = std::get_if<patch::RepairFailure>(&parsed)) {
       return EditFailure{failure->description};
     }

@@ -2,15 +2,13 @@
 // wisp.patch (docs/protocol.md, Methods): orchestration only; the engine lives in server/patch/.
 #include "methods/wisp_patch.hpp"
 
-#include "check/report_text.hpp"
-#include "check/syntax_check.hpp"
+#include "methods/patch_checks.hpp"
 #include "methods/patch_progress.hpp"
 #include "patch/patch_engine.hpp"
 #include "upstream/chat_job.hpp"
 
 #include <boost/asio/post.hpp>
 
-#include <future>
 #include <optional>
 
 namespace lamp::methods {
@@ -21,10 +19,10 @@ namespace code = proto::code;
 
 constexpr std::size_t kReplyExcerptBytes = 8192;
 
-// A proposal and the check of its text (docs/protocol.md, Checks).
+// A proposal and the checks of its changed files (docs/protocol.md, Checks).
 struct CheckedProposal {
   patch::PatchReady ready;
-  std::optional<check::CheckReport> report;  // none: checks turned off
+  std::optional<std::vector<FileReport>> reports;  // none: checks turned off
 };
 
 // One wisp.patch call: at most two model turns, then the answer.
@@ -135,7 +133,7 @@ class PatchSession : public std::enable_shared_from_this<PatchSession> {
       if (++turns_ < 2) {
         first_failure_ = failure.description;
         retry_reason_ = "the reply had no usable edit";
-        ask(patch::build_retry_messages(request_, reply, failure));
+        ask(patch::build_retry_messages(request_, reply, failure, prompt_));
         return;
       }
       call_->fail(proto::RpcError(code::unusable_reply, "No usable edit in the model's reply",
@@ -146,23 +144,15 @@ class PatchSession : public std::enable_shared_from_this<PatchSession> {
     }
   }
 
-  // Off the event loop: checks the original text (once) and the proposal's, then continues on it.
+  // Off the event loop: checks each changed file's original text (once) and its proposed
+  // text, then continues on it.
   void check_proposal(std::string reply, patch::PatchReady ready) {
     notify_stage("checking");
     boost::asio::post(cpu_, [self = shared_from_this(), reply = std::move(reply), ready = std::move(ready)]() mutable {
-      const auto& req = self->request_;
-      // The two checks run side by side: a checker's start-up is most of its time.
-      std::future<check::CheckReport> original;
-      if (!self->original_check_) {
-        original = std::async(std::launch::async, [&req, &options = self->check_options_] {
-          return check::check_syntax(req.file_path, req.language, req.buffer_text, options);
-        });
-      }
-      auto report = check::check_syntax(req.file_path, req.language, ready.edited_text, self->check_options_);
-      if (original.valid()) self->original_check_ = original.get();
+      auto reports = check_proposal_files(self->request_, ready, self->original_checks_, self->check_options_);
       boost::asio::post(self->call_->executor(), [self, reply = std::move(reply), ready = std::move(ready),
-                                                  report = std::move(report)]() mutable {
-        self->on_checked(std::move(reply), {std::move(ready), std::move(report)});
+                                                  reports = std::move(reports)]() mutable {
+        self->on_checked(std::move(reply), {std::move(ready), std::move(reports)});
       });
     });
   }
@@ -171,14 +161,15 @@ class PatchSession : public std::enable_shared_from_this<PatchSession> {
   // corrective retry (when still unused), and the better of the two proposals is returned.
   void on_checked(std::string reply, CheckedProposal proposal) {
     if (cancelled_ || call_->done()) return;
-    const bool regressed = original_check_->ok() && proposal.report->broken();
+    const FileReport* broken = first_regression(*proposal.reports, original_checks_);
+    const bool regressed = broken != nullptr;
     if (regressed && turns_ == 0) {
       ++turns_;
-      const std::string problems = check::diagnostics_with_context(*proposal.report, proposal.ready.edited_text);
-      const std::string checker = proposal.report->checker;
+      const std::string problems = regression_problems(request_, proposal.ready, *broken);
+      const std::string checker = broken->report.checker;
       retry_reason_ = "the edit breaks the " + checker + " check";
       first_checked_ = std::move(proposal);
-      ask(patch::build_check_retry_messages(request_, reply, checker, problems));
+      ask(patch::build_check_retry_messages(request_, reply, checker, problems, prompt_));
       return;
     }
     if (regressed && first_checked_) {
@@ -191,38 +182,28 @@ class PatchSession : public std::enable_shared_from_this<PatchSession> {
   void answer_checked(CheckedProposal proposal) {
     json diagnostics = json::array();
     json summary;
-    if (!proposal.report) {
+    if (!proposal.reports) {
       summary = {{"skipped", "turned off (\"check\": false)"}};
     } else {
-      const auto& report = *proposal.report;
-      for (const auto& d : report.diagnostics) {
-        diagnostics.push_back({{"file", request_.rel_path}, {"line", d.line}, {"message", d.message}});
-      }
-      summary = {{"language", report.language}};
-      if (!report.checker.empty()) summary["checker"] = report.checker;
-      if (report.ran) {
-        summary["ok"] = report.ok();
-        if (original_check_ && original_check_->ran) summary["original_ok"] = original_check_->ok();
-      } else {
-        summary["skipped"] = report.skipped;
-        if (report.timed_out) summary["timed_out"] = true;
-      }
-      if (first_checked_) summary["retried"] = true;
+      diagnostics = diagnostics_json(*proposal.reports);
+      summary = check_summary(*proposal.reports, original_checks_, first_checked_.has_value());
     }
     auto& ready = proposal.ready;
     answer(true, std::move(ready.patch), std::move(ready.rationale), ready.comments, std::move(diagnostics),
-           std::move(summary));
+           std::move(summary), std::move(ready.files_changed));
   }
 
   void answer(bool ok, std::string patch_text, std::string rationale, const std::vector<patch::CommentAnswer>& comments,
-              json diagnostics = json::array(), json check_summary = nullptr) {
+              json diagnostics = json::array(), json check = nullptr,
+              std::vector<std::string> files_changed = {}) {
     json result = {{"ok", ok},
                    {"patch", std::move(patch_text)},
                    {"rationale", std::move(rationale)},
+                   {"files_changed", std::move(files_changed)},
                    {"model", model_},
                    {"usage", usage_},
                    {"diagnostics", std::move(diagnostics)}};
-    if (!check_summary.is_null()) result["check"] = std::move(check_summary);
+    if (!check.is_null()) result["check"] = std::move(check);
     if (request_.several) result["comments"] = comments_json(comments);
     call_->reply(std::move(result));
   }
@@ -257,7 +238,8 @@ class PatchSession : public std::enable_shared_from_this<PatchSession> {
   check::CheckOptions check_options_;
   PatchProgress progress_;
   std::string retry_reason_;  // why the second turn asks again, for its `upstream` stage
-  std::optional<check::CheckReport> original_check_;  // the buffer as sent, checked once
+  patch::PromptContext prompt_;    // the project map and how big files are shortened
+  OriginalChecks original_checks_;  // each changed file as sent, checked once
   std::optional<CheckedProposal> first_checked_;       // the proposal that asked for the retry
   std::shared_ptr<upstream::ChatJob> job_;
   std::string model_;

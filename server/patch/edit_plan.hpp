@@ -10,10 +10,11 @@
 
 namespace lamp::patch {
 
-// What a reply is read against: the file it edits.
+// What a reply is read against: the file it edits, and the other files it may edit.
 struct ReplyContext {
   std::string rel_path;  // to recognise file-name lines and pick the right diff section
   std::string language;
+  std::vector<std::string> files;  // paths of wisp.patch `files` (docs/protocol.md, Project context)
 };
 
 // Replace the lines `search` (located by content) with `replace`. An empty `search` inserts
@@ -48,6 +49,7 @@ struct RegionReplacement {
 struct Edit {
   std::variant<SearchReplace, DiffHunk, RegionReplacement> body;
   std::string label;  // how failure messages name it: "SEARCH/REPLACE block 2 of 3"
+  std::string file;   // "" : the request's file; else the path of one of ReplyContext::files
 };
 
 struct EditPlan {

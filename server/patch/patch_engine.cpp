@@ -11,6 +11,8 @@
 #include "patch/unified_diff.hpp"
 #include "patch/errors.hpp"
 
+#include <map>
+
 namespace lamp::patch {
 
 namespace {
@@ -21,47 +23,90 @@ NoChange no_change(const PatchRequest& req, std::string rationale) {
   return none;
 }
 
+// The diff of one file, verified to turn `original` into `edited`.
+std::string verified_diff(std::string_view original, std::string_view edited, std::string_view rel) {
+  std::string diff = unified_diff(original, edited, rel);
+  std::string verified;
+  try {
+    verified = apply_unified_diff(original, diff);
+  } catch (const PatchMismatch& e) {
+    throw EngineFailure("generated diff of " + std::string(rel) + " failed verification: " + e.what());
+  }
+  if (verified != edited) {
+    throw EngineFailure("generated diff of " + std::string(rel) + " does not reproduce the edited text");
+  }
+  return diff;
+}
+
 }  // namespace
 
+ReplyContext reply_context(const PatchRequest& req) {
+  ReplyContext context{req.rel_path, req.language, {}};
+  for (const ContextFile& f : req.files) context.files.push_back(f.path);
+  return context;
+}
+
 PatchOutcome make_patch(const PatchRequest& req, std::string_view model_reply) {
-  auto parsed = parse_reply(model_reply, {req.rel_path, req.language});
+  auto parsed = parse_reply(model_reply, reply_context(req));
   if (auto* failure = std::get_if<RepairFailure>(&parsed)) return *failure;
   EditPlan& plan = std::get<EditPlan>(parsed);
   if (plan.declared_no_change) {
     return no_change(req, plan.rationale.empty() ? "The model found nothing to change." : plan.rationale);
   }
 
-  auto applied = apply_edits(req.buffer_text, req.selection, plan.edits);
-  if (auto* failure = std::get_if<RepairFailure>(&applied)) return *failure;
-  std::string& edited = std::get<std::string>(applied);
-  if (edited == req.buffer_text) {
+  // Each file's edits apply to its own text, in reply order; all or nothing.
+  std::vector<Edit> own;
+  std::map<std::string, std::vector<Edit>> others;
+  for (Edit& edit : plan.edits) {
+    if (edit.file.empty()) own.push_back(std::move(edit));
+    else others[edit.file].push_back(std::move(edit));
+  }
+  std::string edited = req.buffer_text;
+  if (!own.empty()) {
+    auto applied = apply_edits(req.buffer_text, req.selection, own);
+    if (auto* failure = std::get_if<RepairFailure>(&applied)) return *failure;
+    edited = std::move(std::get<std::string>(applied));
+  }
+  std::vector<FileEdit> changed_files;
+  for (const ContextFile& file : req.files) {
+    auto it = others.find(file.path);
+    if (it == others.end()) continue;
+    // Another file has no selection: an empty SEARCH appends to it.
+    const ByteRange end{file.text.size(), file.text.size()};
+    auto applied = apply_edits(file.text, end, it->second);
+    if (auto* failure = std::get_if<RepairFailure>(&applied)) return *failure;
+    if (std::get<std::string>(applied) != file.text) {
+      changed_files.push_back({file.path, file.text, std::move(std::get<std::string>(applied))});
+    }
+  }
+  const auto unchanged = [&] { return edited == req.buffer_text && changed_files.empty(); };
+  if (unchanged()) {
     return no_change(req, plan.rationale.empty() ? "The reply's edits leave the file unchanged." : plan.rationale);
   }
   // docs/protocol.md, Marked comments: what asked for the change goes with it.
   ConsumedMarkers consumed =
       remove_consumed_markers(req.buffer_text, edited, answered_selections(req, plan.rationale), req.comment_style);
   edited = std::move(consumed.text);
-  if (edited == req.buffer_text) {
+  if (unchanged()) {
     return no_change(req, plan.rationale.empty() ? "The reply's edits leave the file unchanged." : plan.rationale);
   }
 
-  std::string diff = unified_diff(req.buffer_text, edited, req.rel_path);
-  std::string verified;
-  try {
-    verified = apply_unified_diff(req.buffer_text, diff);
-  } catch (const PatchMismatch& e) {
-    throw EngineFailure(std::string("generated diff failed verification: ") + e.what());
+  PatchReady ready;
+  const std::string own_diff = verified_diff(req.buffer_text, edited, req.rel_path);
+  ready.patch = own_diff;
+  if (!own_diff.empty()) ready.files_changed.push_back(req.rel_path);
+  for (const FileEdit& file : changed_files) {
+    ready.patch += verified_diff(file.original, file.edited, file.path);
+    ready.files_changed.push_back(file.path);
   }
-  if (verified != edited) {
-    throw EngineFailure("generated diff does not reproduce the edited text");
-  }
-  std::vector<CommentAnswer> comments;
-  if (req.several) comments = map_comments(req, diff, plan.rationale);
-  std::string rationale = std::move(plan.rationale);
+  if (req.several) ready.comments = map_comments(req, own_diff, plan.rationale);
+  ready.rationale = std::move(plan.rationale);
   if (const std::string sentence = consumed_markers_sentence(consumed.lines); !sentence.empty()) {
-    rationale += (rationale.empty() ? "" : "\n\n") + sentence;
+    ready.rationale += (ready.rationale.empty() ? "" : "\n\n") + sentence;
   }
-  return PatchReady{std::move(diff), std::move(rationale), std::move(edited), std::move(comments)};
+  ready.edited_text = std::move(edited);
+  ready.other_files = std::move(changed_files);
+  return ready;
 }
 
 }  // namespace lamp::patch

@@ -83,6 +83,25 @@ constexpr std::string_view kExampleBlock = R"(
 >>>>>>> REPLACE
 )";
 
+// Appended to the system prompt when the request has `files` (docs/patch-format.md).
+constexpr std::string_view kSeveralFilesRules = R"(
+Several files:
+- Besides the file with the selection, you are shown other files of the project. You may edit
+  them too when the change needs it (for example a helper, a declaration or a caller).
+- Write the path of the file a block changes on a line of its own right before the block,
+  exactly as it is shown after "File:", for example:
+
+src/util.py
+<<<<<<< SEARCH
+def helper():
+=======
+def helper(verbose=False):
+>>>>>>> REPLACE
+
+- Edit only the files shown to you in full. The project map lists other files and their
+  definitions for reference only; they cannot be edited here.
+)";
+
 // A fence longer than any backtick run in `text`.
 std::string fence_for(std::string_view text) {
   std::size_t longest = 0;
@@ -144,17 +163,72 @@ std::string file_header(const PatchRequest& req) {
   return user;
 }
 
-std::string fenced_buffer(const PatchRequest& req, const std::string& buffer, const std::string& fence) {
-  return fence + fence_info(req.language) + "\n" + buffer + (buffer.empty() || buffer.ends_with('\n') ? "" : "\n") +
-         fence + "\n";
+std::string fenced(std::string_view info, const std::string& text) {
+  const std::string fence = fence_for(text);
+  return fence + fence_info(info) + "\n" + text + (text.empty() || text.ends_with('\n') ? "" : "\n") + fence + "\n";
+}
+
+// The byte ranges of `shown` between each selection's begin and end markers, markers included.
+std::vector<ByteRange> marked_ranges(const PatchRequest& req, std::string_view shown) {
+  std::vector<ByteRange> out;
+  std::size_t from = 0;
+  for (std::size_t i = 0; i < req.selections.size(); ++i) {
+    const std::string begin = req.several ? numbered_selection_begin(i + 1) : std::string(kSelectionBegin);
+    const std::string end = req.several ? numbered_selection_end(i + 1) : std::string(kSelectionEnd);
+    const std::size_t b = shown.find(begin, from);
+    const std::size_t e = b == std::string_view::npos ? b : shown.find(end, b);
+    if (e == std::string_view::npos) break;
+    out.push_back({b, e + end.size()});
+    from = e + end.size();
+  }
+  return out;
+}
+
+// Ahead of the file: "The whole file, with <what is marked>:" and the fenced text, or an
+// excerpt of it when the context shortens a big file.
+std::string shown_file(const PatchRequest& req, const PromptContext& ctx, const std::string& marked,
+                       const std::string& marked_what) {
+  if (ctx.excerpt) {
+    if (auto excerpt = ctx.excerpt(req.rel_path, marked, marked_ranges(req, marked))) {
+      return "\nThe file is too long to show whole. Below is an excerpt, with " + marked_what +
+             ": the lines around the selection exactly as they are, each after its line number and a \"|\", "
+             "and an outline of the rest. Copy SEARCH parts only from the excerpt's lines, without the line "
+             "number and \"|\" in front of them.\n" +
+             fenced(req.language, *excerpt);
+    }
+  }
+  return "\nThe whole file, with " + marked_what + ":\n" + fenced(req.language, marked);
+}
+
+// The project map and the other files the model may edit (docs/protocol.md, Project context).
+std::string project_context(const PatchRequest& req, const PromptContext& ctx) {
+  std::string out;
+  if (!ctx.repo_map.empty()) {
+    out += "\nThe project's map: its files and their definitions (for reference; not editable):\n" +
+           fenced("", ctx.repo_map);
+  }
+  if (req.files.empty()) return out;
+  out += "\nOther files you may edit (put a file's path on the line before each of its blocks):\n";
+  for (const ContextFile& file : req.files) {
+    const std::size_t dot = file.path.find_last_of('.');
+    const std::size_t slash = file.path.find_last_of('/');
+    const std::string ext =
+        dot == std::string::npos || (slash != std::string::npos && dot < slash) ? "" : file.path.substr(dot + 1);
+    std::optional<std::string> excerpt;
+    const std::string text = normalize_newlines(file.text);
+    if (ctx.excerpt) excerpt = ctx.excerpt(file.path, text, {});
+    out += "\nFile: " + file.path + (excerpt ? " (an excerpt: copy SEARCH from its numbered lines, without \"N|\")" : "") +
+           "\n" + fenced(ext, excerpt ? *excerpt : text);
+  }
+  return out;
 }
 
 // The user message for `selections` (docs/protocol.md): the numbered comments with their
 // lines and instructions, the note for all of them, the marked file, the reply's first lines.
-std::string several_comments_message(const PatchRequest& req) {
+std::string several_comments_message(const PatchRequest& req, const PromptContext& ctx) {
   const std::string buffer = marked_buffer(req);
-  const std::string fence = fence_for(buffer);
-  std::string user = file_header(req);
+  std::string user = project_context(req, ctx);
+  user += (user.empty() ? "" : "\n") + file_header(req);
   user += "\nThe selected comments, numbered 1 to " + std::to_string(req.selections.size()) + ":\n";
   std::size_t line = 1;
   std::size_t counted = 0;
@@ -172,10 +246,10 @@ std::string several_comments_message(const PatchRequest& req) {
   if (req.instruction && !trim(*req.instruction).empty()) {
     user += "\nNote for every comment: " + std::string(trim(*req.instruction)) + "\n";
   }
-  user += "\nThe whole file, with comment N marked by " + std::string(kNumberedSelectionBeginPrefix) + "N" +
-          std::string(kNumberedSelectionClose) + " and " + std::string(kNumberedSelectionEndPrefix) + "N" +
-          std::string(kNumberedSelectionClose) + ":\n";
-  user += fenced_buffer(req, buffer, fence);
+  user += shown_file(req, ctx, buffer,
+                     "comment N marked by " + std::string(kNumberedSelectionBeginPrefix) + "N" +
+                         std::string(kNumberedSelectionClose) + " and " + std::string(kNumberedSelectionEndPrefix) +
+                         "N" + std::string(kNumberedSelectionClose));
   user += "\nStart your reply with one line per comment, 1 to " + std::to_string(req.selections.size()) + ": \"" +
           std::string(kCommentLineChanged) + "\" or \"" + std::string(kCommentLineNoChange) +
           "\". Then give the SEARCH/REPLACE blocks for all the comments.\n";
@@ -201,6 +275,8 @@ std::string_view several_comments_system_prompt() {
   return text;
 }
 
+std::string_view several_files_rules() { return kSeveralFilesRules; }
+
 std::string marked_buffer(const PatchRequest& req) {
   std::vector<MarkedRange> ranges;
   if (!req.several) {
@@ -215,33 +291,32 @@ std::string marked_buffer(const PatchRequest& req) {
 
 namespace {
 
-nlohmann::json first_messages(const PatchRequest& req) {
+nlohmann::json first_messages(const PatchRequest& req, const PromptContext& ctx) {
+  std::string system(req.several ? several_comments_system_prompt() : system_prompt());
+  if (!req.files.empty()) system += several_files_rules();
   if (req.several) {
-    return nlohmann::json::array({{{"role", "system"}, {"content", std::string(several_comments_system_prompt())}},
-                                  {{"role", "user"}, {"content", several_comments_message(req)}}});
+    return nlohmann::json::array({{{"role", "system"}, {"content", std::move(system)}},
+                                  {{"role", "user"}, {"content", several_comments_message(req, ctx)}}});
   }
   const std::string buffer = marked_buffer(req);
   const std::string selected = normalize_newlines(req.selected_text());
-  const std::string fence = fence_for(buffer);
-  std::string user = file_header(req);
-  if (!trim(selected).empty()) {
-    user += "\nThe selected text:\n" + fence + "\n" + selected + (selected.ends_with('\n') ? "" : "\n") + fence + "\n";
-  }
+  std::string user = project_context(req, ctx);
+  user += (user.empty() ? "" : "\n") + file_header(req);
+  if (!trim(selected).empty()) user += "\nThe selected text:\n" + fenced("", selected);
   const bool explicit_instruction = req.instruction && !trim(*req.instruction).empty();
   user += std::string("\nInstruction") + (explicit_instruction ? "" : " (from the selected comment)") + ": " +
           req.effective_instruction() + "\n";
-  user += "\nThe whole file, with the selection marked by " + std::string(kSelectionBegin) + " and " +
-          std::string(kSelectionEnd) + ":\n";
-  user += fenced_buffer(req, buffer, fence);
+  user += shown_file(req, ctx, buffer,
+                     "the selection marked by " + std::string(kSelectionBegin) + " and " + std::string(kSelectionEnd));
   if (req.buffer_text.empty()) user += "(The file is empty: use an empty SEARCH part.)\n";
-  return nlohmann::json::array({{{"role", "system"}, {"content", std::string(system_prompt())}},
+  return nlohmann::json::array({{{"role", "system"}, {"content", std::move(system)}},
                                 {{"role", "user"}, {"content", std::move(user)}}});
 }
 
 }  // namespace
 
-nlohmann::json build_messages(const PatchRequest& req) {
-  nlohmann::json messages = first_messages(req);
+nlohmann::json build_messages(const PatchRequest& req, const PromptContext& ctx) {
+  nlohmann::json messages = first_messages(req, ctx);
   if (!req.refine) return messages;
   // docs/protocol.md, Refining a proposal: the earlier proposal is the model's own answer, the
   // note the user's reply to it.
@@ -249,7 +324,8 @@ nlohmann::json build_messages(const PatchRequest& req) {
   const std::string diff = normalize_newlines(refine.patch);
   const std::string fence = fence_for(diff);
   std::string answer = trim(refine.rationale).empty() ? "" : normalize_newlines(std::string(trim(refine.rationale))) + "\n\n";
-  answer += "The change as a diff of " + req.rel_path + ":\n" + fence + "diff\n" + diff +
+  answer += (req.files.empty() ? "The change as a diff of " + req.rel_path : std::string("The change as a diff")) +
+            ":\n" + fence + "diff\n" + diff +
             (diff.ends_with('\n') ? "" : "\n") + fence + "\n";
   messages.push_back({{"role", "assistant"}, {"content", std::move(answer)}});
   std::string note = "I reviewed that change and did not apply it, so the file is still exactly as shown "
@@ -264,12 +340,14 @@ nlohmann::json build_messages(const PatchRequest& req) {
 }
 
 nlohmann::json build_retry_messages(const PatchRequest& req, std::string_view first_reply,
-                                    const RepairFailure& failure) {
-  nlohmann::json messages = build_messages(req);
+                                    const RepairFailure& failure, const PromptContext& ctx) {
+  nlohmann::json messages = build_messages(req, ctx);
   messages.push_back({{"role", "assistant"}, {"content", std::string(first_reply)}});
-  std::string text = "Your reply could not be applied to " + req.rel_path + ":\n\n" + failure.description;
+  std::string text = "Your reply could not be applied" + (req.files.empty() ? " to " + req.rel_path : "") + ":\n\n" +
+                     failure.description;
   if (!text.ends_with('\n')) text += '\n';
-  text += "\nNone of your edits were applied; the file is still exactly as shown above. Reply again "
+  text += std::string("\nNone of your edits were applied; ") +
+          (req.files.empty() ? "the file is" : "the files are") + " still exactly as shown above. Reply again "
           "with the complete set of SEARCH/REPLACE blocks for the whole change. Copy every SEARCH "
           "part exactly from the file (indentation, comments and blank lines included), make each "
           "one match a single place, and write complete code in REPLACE, without placeholders.";
@@ -278,10 +356,12 @@ nlohmann::json build_retry_messages(const PatchRequest& req, std::string_view fi
 }
 
 nlohmann::json build_check_retry_messages(const PatchRequest& req, std::string_view first_reply,
-                                          std::string_view checker, std::string_view problems) {
-  nlohmann::json messages = build_messages(req);
+                                          std::string_view checker, std::string_view problems,
+                                          const PromptContext& ctx) {
+  nlohmann::json messages = build_messages(req, ctx);
   messages.push_back({{"role", "assistant"}, {"content", std::string(first_reply)}});
-  std::string text = "Your edits applied to " + req.rel_path + ", but the result no longer parses (checked with " +
+  std::string text = "Your edits applied" + (req.files.empty() ? " to " + req.rel_path : "") +
+                     ", but the result no longer parses (checked with " +
                      std::string(checker) + "; the file parsed before your edits):\n\n" + std::string(problems);
   if (!text.ends_with('\n')) text += '\n';
   text += "\nThe line numbers are those of the file after your edits. None of your edits were kept; the file is "

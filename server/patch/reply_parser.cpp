@@ -5,6 +5,7 @@
 
 #include "patch/diff_reader.hpp"
 #include "patch/json_reply.hpp"
+#include "patch/reply_files.hpp"
 #include "patch/reply_format.hpp"
 #include "patch/reply_syntax.hpp"
 #include "patch/text_lines.hpp"
@@ -82,14 +83,37 @@ void relabel(std::vector<Edit>& edits, const std::string& where) {
   for (auto& edit : edits) edit.label = edit.label + " (in " + where + ")";
 }
 
-// Edits from one JSON object (the envelope itself or an element of an "edits" array).
+std::optional<RepairFailure> edits_from_fields(const json& obj, const ReplyContext& ctx, int depth, Parsed& out);
+
+// Edits from one JSON object (the envelope itself or an element of an "edits" array); a
+// "path" (or "file_path", "filename") names the file they are for.
 std::optional<RepairFailure> edits_from_object(const json& obj, const ReplyContext& ctx, int depth, Parsed& out) {
+  const std::size_t first = out.edits.size();
+  if (auto failure = edits_from_fields(obj, ctx, depth, out)) return failure;
+  for (const char* key : {"path", "file_path", "filepath", "filename", "file_name"}) {
+    const std::string* name = string_at(obj, key);
+    if (name == nullptr) continue;
+    const std::optional<std::string> file = file_of_name(*name, ctx);
+    if (!file && !ctx.files.empty()) {
+      return RepairFailure{"An edit in the JSON is for \"" + *name + "\", a file you were not given."};
+    }
+    for (std::size_t i = first; i < out.edits.size(); ++i) {
+      if (!out.edits[i].file.empty() || !file || file->empty()) continue;  // a path line inside wins
+      out.edits[i].file = *file;
+      out.edits[i].label += " for " + *file;
+    }
+    break;
+  }
+  return std::nullopt;
+}
+
+std::optional<RepairFailure> edits_from_fields(const json& obj, const ReplyContext& ctx, int depth, Parsed& out) {
   for (const auto& [a, b] : kPairKeys) {
     const std::string* search = string_at(obj, a);
     const std::string* replace = string_at(obj, b);
     if (search && replace) {
       out.edits.push_back({SearchReplace{split_content_copy(*search), split_content_copy(*replace), {}},
-                           "the JSON \"" + std::string(a) + "\"/\"" + b + "\" edit"});
+                           "the JSON \"" + std::string(a) + "\"/\"" + b + "\" edit", ""});
       return std::nullopt;
     }
   }
@@ -192,34 +216,45 @@ std::optional<ParseResult> parse_diff(const Views& lines, const std::vector<Fenc
   }
   if (files.empty()) return std::nullopt;
 
-  // Several files: keep the sections about ours (by path or base name).
-  if (files.size() > 1) {
-    const std::string& rel = ctx.rel_path;
-    const std::string base = rel.substr(rel.find_last_of('/') == std::string::npos ? 0 : rel.find_last_of('/') + 1);
-    auto ours = [&](const FileDiff& f) {
-      for (const std::string& name : {f.new_name, f.old_name}) {
-        if (name == rel || name == base || name.ends_with("/" + base) || name.ends_with("/" + rel)) return true;
-      }
-      return false;
-    };
+  // Each section's file (docs/patch-format.md, Several files). Without `files`, only the
+  // sections about the request's file are kept; a single section is the request file's
+  // whatever it is called.
+  std::vector<std::string> section_file(files.size());
+  if (files.size() > 1 || !ctx.files.empty()) {
     std::vector<FileDiff> kept;
-    std::copy_if(files.begin(), files.end(), std::back_inserter(kept), ours);
+    std::vector<std::string> kept_file;
+    for (auto& f : files) {
+      std::optional<std::string> file;
+      for (const std::string& name : {f.new_name, f.old_name}) {
+        if (!file && name != "/dev/null") file = file_of_name(name, ctx);
+      }
+      if (!file && !ctx.files.empty() && files.size() > 1) {
+        const std::string& name = f.new_name.empty() || f.new_name == "/dev/null" ? f.old_name : f.new_name;
+        return RepairFailure{"The diff changes " + name + ", a file you were not given; only " + ctx.rel_path +
+                             " and the other files sent can change."};
+      }
+      if (!file && files.size() > 1) continue;
+      kept_file.push_back(file.value_or(""));
+      kept.push_back(std::move(f));
+    }
     if (kept.empty()) {
       return RepairFailure{"The diff changes " + std::to_string(files.size()) + " files and none of them is " +
-                           rel + "; send the changes for " + rel + " only."};
+                           ctx.rel_path + "; send the changes for " + ctx.rel_path + " only."};
     }
     files = std::move(kept);
+    section_file = std::move(kept_file);
   }
   Parsed out;
   std::size_t total = 0;
   for (const auto& f : files) total += f.hunks.size();
   std::size_t index = 0;
-  for (auto& f : files) {
-    for (auto& h : f.hunks) {
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    for (auto& h : files[i].hunks) {
       ++index;
       std::string label = "diff hunk " + std::to_string(index) + " of " + std::to_string(total);
       if (!h.header.empty()) label += " (" + h.header + ")";
-      out.edits.push_back({std::move(h.hunk), std::move(label)});
+      if (!section_file[i].empty()) label += " for " + section_file[i];
+      out.edits.push_back({std::move(h.hunk), std::move(label), section_file[i]});
     }
   }
   for (auto line : prose) {
@@ -253,7 +288,7 @@ std::optional<ParseResult> parse_code_blocks(const Views& lines, const std::vect
   }
   const Fence& f = *code.front();
   Parsed out;
-  out.edits.push_back({RegionReplacement{copy_lines(lines, f.open + 1, f.close), true}, "the code block"});
+  out.edits.push_back({RegionReplacement{copy_lines(lines, f.open + 1, f.close), true}, "the code block", ""});
   for (std::size_t i = 0; i < lines.size(); ++i) {
     if (i >= f.open && i <= f.close) continue;
     if (!is_fence_line(lines[i]) && !is_file_name_line(lines[i], ctx)) out.prose.emplace_back(lines[i]);
@@ -298,7 +333,7 @@ ParseResult parse_text(std::string_view text, const ReplyContext& ctx, int depth
   if (auto parsed = parse_code_blocks(lines, fences, ctx)) return std::move(*parsed);
   if (is_blank(text)) return RepairFailure{"The reply is empty."};
   Parsed out;
-  out.edits.push_back({RegionReplacement{copy_lines(lines, 0, lines.size()), false}, "the reply"});
+  out.edits.push_back({RegionReplacement{copy_lines(lines, 0, lines.size()), false}, "the reply", ""});
   return out;
 }
 

@@ -2,6 +2,7 @@
 // Line-level recognisers for model replies and the SEARCH/REPLACE block reader.
 #include "patch/reply_syntax.hpp"
 
+#include "patch/reply_files.hpp"
 #include "patch/text_lines.hpp"
 
 #include <algorithm>
@@ -60,13 +61,7 @@ bool is_fence_line(std::string_view line) {
 }
 
 bool is_file_name_line(std::string_view line, const ReplyContext& ctx) {
-  std::string_view t = trim(line);
-  while (!t.empty() && (t.front() == '#' || t.front() == '*' || t.front() == '`' || t.front() == ' ')) t.remove_prefix(1);
-  while (!t.empty() && (t.back() == '*' || t.back() == '`' || t.back() == ':' || t.back() == ' ')) t.remove_suffix(1);
-  if (t.empty()) return false;
-  const std::string_view rel = ctx.rel_path;
-  const std::string_view base = rel.substr(rel.find_last_of('/') == std::string_view::npos ? 0 : rel.find_last_of('/') + 1);
-  return t == rel || t == base || (t.size() > base.size() && t.ends_with(base) && t[t.size() - base.size() - 1] == '/');
+  return file_of_line(line, ctx).has_value();
 }
 
 std::optional<CommentLine> comment_line(std::string_view line) {
@@ -149,6 +144,15 @@ bool conflict_style(std::string_view line) {
          (marker == Marker::replace && marker_word(line).empty());
 }
 
+
+// A block for a file the request did not send: refused, with the files that may change.
+RepairFailure not_given(const std::string& label, const std::string& name, const ReplyContext& ctx) {
+  std::string allowed = ctx.rel_path;
+  for (const std::string& f : ctx.files) allowed += ", " + f;
+  return RepairFailure{label + " is for \"" + name + "\", a file you were not given. Only these files can "
+                       "change: " + allowed + ". Put the path of one of them on the line before each block."};
+}
+
 }  // namespace
 
 std::variant<SearchReplaceReply, RepairFailure> parse_search_replace(const Views& lines,
@@ -186,6 +190,9 @@ std::variant<SearchReplaceReply, RepairFailure> parse_search_replace(const Views
   bool inside = false;
   std::vector<std::string> body;
   std::vector<std::size_t> dividers;
+  // docs/patch-format.md, Several files: the file named last before a block is the block's.
+  std::string file;
+  std::optional<std::string> unknown_file;  // a path line since the last block naming no file sent
   auto finish = [&] {
     std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> splits;
     for (std::size_t d : dividers) {
@@ -199,7 +206,7 @@ std::variant<SearchReplaceReply, RepairFailure> parse_search_replace(const Views
     }
     SearchReplace block{splits.front().first, splits.front().second, {}};
     if (splits.size() > 1) block.splits = std::move(splits);
-    out.edits.push_back({std::move(block), label(count)});
+    out.edits.push_back({std::move(block), file.empty() ? label(count) : label(count) + " for " + file, file});
     inside = false;
     body.clear();
     dividers.clear();
@@ -212,8 +219,16 @@ std::variant<SearchReplaceReply, RepairFailure> parse_search_replace(const Views
     if (!inside) {
       if (marker == Marker::search) {
         ++count;
+        if (unknown_file && !ctx.files.empty()) return not_given(label(count), *unknown_file, ctx);
         inside = true;
-      } else if (!is_fence_line(line) && !is_file_name_line(line, ctx) && marker == Marker::none) {
+      } else if (is_fence_line(line) || marker != Marker::none) {
+        continue;
+      } else if (auto named = file_of_line(line, ctx)) {
+        file = std::move(*named);
+        unknown_file.reset();
+      } else {
+        if (looks_like_path(line)) unknown_file = std::string(file_name_text(line));
+        else if (!is_blank(line)) unknown_file.reset();
         out.prose.emplace_back(line);
       }
       continue;

@@ -201,6 +201,10 @@ PatchRequest parse_request(const json& params) {
       if (!root->is_string()) invalid("field \"context.project_root\" must be a string or null");
       req.project_root = root->get<std::string>();
     }
+    if (const json* map = optional_field(*context, "repo_map")) {
+      if (!map->is_boolean()) invalid("field \"context.repo_map\" must be a boolean or null");
+      req.repo_map = map->get<bool>();
+    }
   }
 
   req.instruction = optional_string(params, "instruction");
@@ -252,6 +256,9 @@ PatchRequest parse_request(const json& params) {
   }
   const char* home = std::getenv("HOME");
   req.rel_path = relative_path(req.file_path, req.project_root, home ? home : "");
+  if (const json* files = optional_field(params, "files")) {
+    req.files = parse_context_files(*files, req.project_root, req.rel_path);
+  }
   return req;
 }
 

@@ -2,6 +2,7 @@
 // PatchRequest: the validated params of wisp.patch plus what is derived from them.
 #pragma once
 
+#include "patch/context_files.hpp"
 #include "patch/errors.hpp"
 #include "patch/marked_comment.hpp"
 #include "patch/positions.hpp"
@@ -50,6 +51,9 @@ struct PatchRequest {
   std::optional<double> temperature;
   std::optional<std::int64_t> max_tokens;
   std::optional<Refinement> refine;
+  // `files`: the other files the model sees and may edit (docs/protocol.md, Project context).
+  std::vector<ContextFile> files;
+  bool repo_map = true;  // `context.repo_map`: false leaves the project map out of the prompt
 
   // Derived by parse_request.
   std::string rel_path;  // the name used in the diff headers (a/REL, b/REL)

@@ -197,7 +197,7 @@ Edit split_edit(std::vector<std::string> body, std::vector<std::size_t> dividers
   }
   block.search = block.splits.front().first;
   block.replace = block.splits.front().second;
-  return {std::move(block), "block 1"};
+  return {std::move(block), "block 1", ""};
 }
 
 }  // namespace

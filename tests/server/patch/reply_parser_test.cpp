@@ -8,7 +8,7 @@ using namespace lamp::patch;
 
 namespace {
 
-const ReplyContext kContext{"src/app.py", "python"};
+const ReplyContext kContext{"src/app.py", "python", {}};
 
 EditPlan plan_of(std::string_view reply) {
   auto parsed = parse_reply(reply, kContext);

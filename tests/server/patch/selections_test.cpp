@@ -171,7 +171,7 @@ TEST(SelectionsPrompt, TheSingleSelectionPromptKeepsItsShape) {
 }
 
 TEST(SelectionsReply, PerCommentNoChangeLinesAreNoChange) {
-  const ReplyContext ctx{"src/app.py", "python"};
+  const ReplyContext ctx{"src/app.py", "python", {}};
   for (const char* reply : {"1: NO CHANGE: already typed\n2. No change needed\n",
                             "Comment 1: NO CHANGE: fine\nComment 2: no change: fine too\n",
                             "**1:** NO CHANGE: fine\n**2:** NO CHANGE: fine\n"}) {
@@ -190,7 +190,7 @@ TEST(SelectionsReply, NumberedMarkersCopiedByTheModelAreDropped) {
   const auto parsed = parse_reply(
       "1: done\n<<<<<<< SEARCH\n[[WISP-SELECTION-BEGIN 1]]\n    # wisp: add type hints\n[[WISP-SELECTION-END 1]]\n"
       "=======\n    x = 1  [[WISP-SELECTION-BEGIN 12]]y[[WISP-SELECTION-END 12]]\n>>>>>>> REPLACE\n",
-      {"src/app.py", "python"});
+      {"src/app.py", "python", {}});
   const auto* plan = std::get_if<EditPlan>(&parsed);
   ASSERT_NE(plan, nullptr);
   ASSERT_EQ(plan->edits.size(), 1u);

@@ -19,7 +19,7 @@ inline ByteRange range_of(const std::string& buffer, std::string_view selected) 
 }
 
 inline Edit sr_edit(std::string_view search, std::string_view replace, std::string label = "block 1") {
-  return {SearchReplace{split_content_copy(search), split_content_copy(replace), {}}, std::move(label)};
+  return {SearchReplace{split_content_copy(search), split_content_copy(replace), {}}, std::move(label), ""};
 }
 
 inline Edit hunk_edit(std::string_view body, std::string label = "hunk 1") {
@@ -36,11 +36,11 @@ inline Edit hunk_edit(std::string_view body, std::string label = "hunk 1") {
     else if (c == '+') hunk.lines.push_back({HunkLineKind::added, rest});
     else hunk.lines.push_back({HunkLineKind::unmarked, std::string(line)});
   }
-  return {std::move(hunk), std::move(label)};
+  return {std::move(hunk), std::move(label), ""};
 }
 
 inline Edit region_edit(std::string_view code, bool fenced = true) {
-  return {RegionReplacement{split_content_copy(code), fenced}, "the code block"};
+  return {RegionReplacement{split_content_copy(code), fenced}, "the code block", ""};
 }
 
 // The edited text, or "FAILURE: <description>".

@@ -27,11 +27,14 @@ std::string read_file(const std::filesystem::path& path) {
 
 ::testing::AssertionResult applies_with_real_tools(std::string_view original, std::string_view rel,
                                                    std::string_view diff, std::string_view edited) {
+  return applies_with_real_tools({{std::string(rel), std::string(original), std::string(edited)}}, diff);
+}
+
+::testing::AssertionResult applies_with_real_tools(const std::vector<TreeFile>& files, std::string_view diff) {
   TempDir tmp;
   const auto tree = std::filesystem::path(tmp.path()) / "tree";
-  const auto file = tree / std::string(rel);
   const auto patch_file = std::filesystem::path(tmp.path()) / "change.diff";
-  write_file(file, original);
+  for (const TreeFile& f : files) write_file(tree / f.rel, f.original);
   write_file(patch_file, diff);
   auto describe = [&](const char* step, const ProcessResult& r) {
     return ::testing::AssertionFailure() << step << " failed (exit " << r.exit_code << "):\n"
@@ -52,11 +55,14 @@ std::string read_file(const std::filesystem::path& path) {
   if (r.output.find("offset") != std::string::npos || r.output.find("fuzz") != std::string::npos) {
     return describe("patch -p1 (needed offset/fuzz)", r);
   }
-  if (!std::filesystem::exists(file)) return ::testing::AssertionFailure() << "patch removed " << rel;
-  const std::string patched = read_file(file);
-  if (patched != edited) {
-    return ::testing::AssertionFailure() << "patched file differs from edited_text\n--- patched ---\n"
-                                         << patched << "\n--- expected ---\n" << edited;
+  for (const TreeFile& f : files) {
+    const auto file = tree / f.rel;
+    if (!std::filesystem::exists(file)) return ::testing::AssertionFailure() << "patch removed " << f.rel;
+    const std::string patched = read_file(file);
+    if (patched != f.edited) {
+      return ::testing::AssertionFailure() << "patched " << f.rel << " differs from its edited text\n--- patched ---\n"
+                                           << patched << "\n--- expected ---\n" << f.edited;
+    }
   }
   return ::testing::AssertionSuccess();
 }

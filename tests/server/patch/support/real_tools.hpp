@@ -27,4 +27,14 @@ std::string read_file(const std::filesystem::path& path);
 ::testing::AssertionResult applies_with_real_tools(std::string_view original, std::string_view rel,
                                                    std::string_view diff, std::string_view edited);
 
+// One file of a project a diff changes: its path, its text before and after.
+struct TreeFile {
+  std::string rel;
+  std::string original;
+  std::string edited;
+};
+// The same for a diff of several files, applied from the project root: every file must end
+// up as its `edited` text.
+::testing::AssertionResult applies_with_real_tools(const std::vector<TreeFile>& files, std::string_view diff);
+
 }  // namespace lamp::patch::testing
