@@ -11,7 +11,7 @@ mode=${1:?usage: scripts/sanitize.sh asan|tsan}
 # The tests that load lamp-module.so into Emacs need the ASan runtime preloaded and a
 # heap-only build: tests/module/run-asan.sh runs them after ctest.
 # wisp_installed installs this build's module into a clean Emacs, which cannot load it instrumented.
-emacs_tests='^(lamp_module_ert|lamp_el_module|lamp_el_fault_module|wisp(_review|_transport|_comments|_check|_rebase|_progress)?_el_module|wisp_installed)$'
+emacs_tests='^(lamp_module_ert|lamp_el_module|lamp_el_fault_module|wisp(_review|_transport|_comments|_check|_rebase|_progress|_context)?_el_module|wisp_installed)$'
 
 case "$mode" in
   asan)
