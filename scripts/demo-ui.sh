@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # A terminal Emacs with wisp loaded on copies of examples/, talking to a private lamp that uses the
 # recorded fake upstream (or the real API when OPENAI_API_KEY is set). Try M-x wisp-apply-comment,
-# and M-x wisp-apply-comments in inventory.py (C-x C-f inventory.py).
+# M-x wisp-apply-comments in inventory.py (C-x C-f inventory.py), and a change to two files:
+# M-x wisp-context-add in pricing.py, then C-c w on the TODO of checkout.py.
 set -euo pipefail
 build=${1:-build}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,6 +24,9 @@ fi
 pids+=($!)
 mkdir -p "$dir/project"
 cp "$root"/examples/* "$dir/project/"
+# A git work tree, so project.el finds the project (M-x wisp-context-add in pricing.py, then
+# C-c w on checkout.py's TODO changes both files).
+git -C "$dir/project" init -q
 LAMP_UDS="$dir/lamp.sock" emacs -nw -Q -L "$root/lisp" \
   --eval "(setq lamp-module-file \"$build/module/lamp-module.so\" lamp-auto-start nil)" \
   --eval "(require 'wisp)" --eval "(require 'wisp-watch)" \

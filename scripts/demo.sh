@@ -86,7 +86,7 @@ cat "$dir/inventory.diff"
 step "patch -p1 < inventory.diff, then run it"
 (cd "$project" && patch -p1 <"$dir/inventory.diff" && python3 inventory.py)
 
-step "Emacs: wisp-apply-comment and wisp-apply-comments on examples/ (emacs -Q --batch)"
+step "Emacs: wisp-apply-comment, wisp-apply-comments and a change to two files on examples/ (emacs -Q --batch)"
 transport=elisp
 [[ -f "$build/module/lamp-module.so" ]] && transport=module
 LAMP_UDS="$sock" emacs -Q --batch -L "$root/lisp" \
