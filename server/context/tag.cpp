@@ -80,6 +80,23 @@ std::string_view strip_body(std::string_view line, std::size_t from, bool& unbal
   return trim(head);
 }
 
+// ctags' signature with its whitespace runs (line breaks included) made one space, and none
+// just inside the brackets: "( argv,\n    strict=False)" -> "(argv, strict=False)".
+std::string tidy_signature(std::string_view signature) {
+  std::string out;
+  bool space = false;
+  for (const char c : signature) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      space = true;
+      continue;
+    }
+    if (space && !out.empty() && out.back() != '(' && out.back() != '[' && c != ')' && c != ']') out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
 std::string cap(std::string s) {
   if (s.size() <= kMaxSignatureBytes) return s;
   std::size_t cut = kMaxSignatureBytes - 3;
@@ -91,6 +108,9 @@ std::string cap(std::string s) {
 }  // namespace
 
 int outline_depth(const Tag& tag) {
+  // Python's methods are "member"s, like C++'s fields; only the methods have parameters.
+  const bool method_member = tag.kind == "member" && !tag.signature.empty();
+  if (method_member && is_class_scope(tag.scope_kind) && tag.scope.find('.') == std::string::npos) return 1;
   if (!is_definition_kind(tag.kind) || tag.name.empty() || tag.name.starts_with("__anon")) return -1;
   if (is_top_scope(tag.scope_kind)) return 0;
   // "Outer.Inner" is a nested class in the languages that separate scopes with dots.
@@ -103,13 +123,13 @@ int outline_depth(const Tag& tag) {
 std::string signature_line(const Tag& tag) {
   const std::string_view line = trim(tag.source_line);
   const std::size_t at = find_word(line, tag.name);
-  if (at == std::string_view::npos) return cap(tag.kind + " " + tag.name + tag.signature);
+  if (at == std::string_view::npos) return cap(tag.kind + " " + tag.name + tidy_signature(tag.signature));
   const std::size_t after = at + tag.name.size();
   bool unbalanced = false;
   const std::string_view head = strip_body(line, after, unbalanced);
   // The parameters go on past the first line (or past ctags' cut): ctags' signature has them all.
   if ((unbalanced || tag.source_line_cut) && !tag.signature.empty())
-    return cap(std::string(line.substr(0, after)) + tag.signature);
+    return cap(std::string(line.substr(0, after)) + tidy_signature(tag.signature));
   return cap(std::string(head) + (tag.source_line_cut ? "..." : ""));
 }
 
