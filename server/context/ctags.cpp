@@ -22,7 +22,7 @@ namespace fs = std::filesystem;
 constexpr std::size_t kMaxCtagsOutput = std::size_t{256} << 20;
 
 std::vector<std::string> ctags_argv(const std::string& program) {
-  return {program,          "--options=NONE", "--output-format=json", "--fields=+nKSe",
+  return {program,          "--options=NONE", "--output-format=json", "--fields=+nKSea",
           "--kinds-C=+p",   "--kinds-C++=+p", "--pattern-length-limit=240",
           "--sort=no",      "-f",             "-",
           "-L",             "-"};
@@ -111,7 +111,8 @@ std::vector<Tag> parse_ctags_json(std::string_view output) {
     tag.scope = text_field(j, "scope");
     tag.scope_kind = text_field(j, "scopeKind");
     tag.signature = text_field(j, "signature");
-    if (outline_depth(tag) < 0 || tag.line == 0) continue;
+    // Private members are the class's own business; the outline is for its users.
+    if (outline_depth(tag) < 0 || tag.line == 0 || text_field(j, "access") == "private") continue;
     read_pattern(text_field(j, "pattern"), tag);
     tags.push_back(std::move(tag));
   }

@@ -4,6 +4,7 @@
 #include "context/excerpt.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 namespace lamp::context {
 namespace {
@@ -44,23 +45,52 @@ std::string number(std::size_t n, std::size_t width) {
   return std::string(digits.size() < width ? width - digits.size() : 0, ' ') + digits;
 }
 
-void omitted(std::string& out, std::size_t first, std::size_t last, const std::vector<Tag>* tags, std::size_t width) {
+// The outline tags to list: all of them, or the max_lines nearest to a shown window.
+std::vector<const Tag*> listed_tags(const std::vector<Tag>* tags, const std::vector<Window>& windows, std::size_t max_lines) {
+  std::vector<const Tag*> listed;
+  if (!tags) return listed;
+  auto distance = [&](const Tag* tag) {
+    std::size_t best = SIZE_MAX;
+    for (const auto& w : windows) {
+      const std::size_t l = tag->line - 1;
+      if (l >= w.first && l <= w.last) return SIZE_MAX;  // shown verbatim
+      best = std::min(best, l < w.first ? w.first - l : l - w.last);
+    }
+    return best;
+  };
+  for (const auto& tag : *tags)
+    if (tag.line > 0 && outline_depth(tag) >= 0 && (windows.empty() || distance(&tag) != SIZE_MAX)) listed.push_back(&tag);
+  if (listed.size() > max_lines && !windows.empty()) {
+    std::stable_sort(listed.begin(), listed.end(), [&](const Tag* a, const Tag* b) { return distance(a) < distance(b); });
+    listed.resize(max_lines);
+  } else if (listed.size() > max_lines) {
+    listed.resize(max_lines);
+  }
+  std::stable_sort(listed.begin(), listed.end(), [](const Tag* a, const Tag* b) { return a->line < b->line; });
+  return listed;
+}
+
+void omitted(std::string& out, std::size_t first, std::size_t last, const std::vector<Tag>* tags,
+             const std::vector<const Tag*>& listed, std::size_t width) {
   const std::string range = first == last ? "line " + std::to_string(first + 1)
                                           : "lines " + std::to_string(first + 1) + "-" + std::to_string(last + 1);
-  std::vector<const Tag*> inside;
+  auto inside = [&](const Tag& tag) { return tag.line >= first + 1 && tag.line <= last + 1 && outline_depth(tag) >= 0; };
+  std::vector<const Tag*> shown;
+  for (const Tag* tag : listed)
+    if (inside(*tag)) shown.push_back(tag);
+  std::size_t all = 0;
   if (tags)
-    for (const auto& tag : *tags)
-      if (tag.line >= first + 1 && tag.line <= last + 1 && outline_depth(tag) >= 0) inside.push_back(&tag);
-  std::stable_sort(inside.begin(), inside.end(), [](const Tag* a, const Tag* b) { return a->line < b->line; });
-  if (inside.empty()) {
+    for (const auto& tag : *tags) all += inside(tag) ? 1 : 0;
+  if (shown.empty() && all == 0) {
     out += "... " + range + " omitted\n";
     return;
   }
   out += "... " + range + " omitted; definitions there:\n";
-  for (const Tag* tag : inside) {
+  for (const Tag* tag : shown) {
     out += "... " + number(tag->line, width) + ": " + std::string(2 * static_cast<std::size_t>(outline_depth(*tag)), ' ') +
            signature_line(*tag) + "\n";
   }
+  if (all > shown.size()) out += "... and " + std::to_string(all - shown.size()) + " more definitions farther away\n";
 }
 
 }  // namespace
@@ -94,11 +124,12 @@ std::string excerpt(std::string_view text, const std::vector<ByteRange>& selecti
       merged.push_back(w);
   }
 
+  const auto listed = listed_tags(tags, merged, options.max_outline_lines);
   const std::size_t width = std::to_string(lines).size();
   std::string out;
   std::size_t next = 0;  // first line not yet accounted for
   for (const auto& w : merged) {
-    if (w.first > next) omitted(out, next, w.first - 1, tags, width);
+    if (w.first > next) omitted(out, next, w.first - 1, tags, listed, width);
     for (std::size_t i = w.first; i <= w.last; ++i) {
       const std::size_t from = starts[i];
       std::size_t to = i + 1 < lines ? starts[i + 1] - 1 : text.size();
@@ -110,7 +141,7 @@ std::string excerpt(std::string_view text, const std::vector<ByteRange>& selecti
     }
     next = w.last + 1;
   }
-  if (next < lines) omitted(out, next, lines - 1, tags, width);
+  if (next < lines) omitted(out, next, lines - 1, tags, listed, width);
   return out;
 }
 

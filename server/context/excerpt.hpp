@@ -20,6 +20,7 @@ namespace lamp::context {
 //      ... lines 81-4799 omitted; definitions there:
 //      ...   120: def foo(x)
 //      ...   260:   def method(self)        (a method: indented under its class)
+//      ... and 1840 more definitions farther away   (past max_outline_lines)
 //      ... lines 4900-5000 omitted           (no definitions there, or no tags)
 // Example (a 5000-line file):
 //      ... lines 1-96 omitted; definitions there:
@@ -42,11 +43,13 @@ struct ExcerptOptions {
   std::size_t max_enclosing_lines = 400;   // a larger enclosing definition falls back to context_lines
   std::size_t margin_lines = 3;            // around an enclosing definition (decorators, comments)
   std::size_t merge_gap_lines = 3;         // windows closer than this become one
+  std::size_t max_outline_lines = 120;     // definitions listed in all, the nearest to a window first
 };
 
 // The excerpt of `text` around `selections`. `tags` (e.g. from CtagsTool::tags_of_text, may be
 // null) give each selection its enclosing definition (the outermost one, with a known end line,
-// of at most max_enclosing_lines lines) and the outline of the omitted lines; without tags, or
+// of at most max_enclosing_lines lines) and the outline of the omitted lines (at most
+// max_outline_lines definitions, those nearest to a shown line first); without tags, or
 // when no definition encloses a selection, the window is context_lines lines either side.
 // Overlapping windows merge. Only whole lines are shown; an empty text gives "". Never throws
 // for any text or range (ranges are clamped to the text).

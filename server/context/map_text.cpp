@@ -33,6 +33,44 @@ std::unordered_set<std::string_view> identifiers(std::string_view text) {
   return words;
 }
 
+// Files of one family can use each other's names; 0 when the extension is unknown.
+int language_family(std::string_view path) {
+  const auto slash = path.rfind('/');
+  const auto dot = path.rfind('.');
+  if (dot == std::string_view::npos || (slash != std::string_view::npos && dot < slash)) return 0;
+  const auto ext = path.substr(dot + 1);
+  const std::initializer_list<std::initializer_list<std::string_view>> families = {
+      {"c", "h", "cc", "cpp", "cxx", "c++", "hpp", "hh", "hxx", "h++", "ipp", "inl", "m", "mm", "cu"},
+      {"py", "pyi", "pyx"},
+      {"js", "jsx", "mjs", "cjs", "ts", "tsx", "mts", "cts", "vue", "svelte"},
+      {"el"},
+      {"go"},
+      {"rs"},
+      {"java", "kt", "kts", "scala", "groovy"},
+      {"rb", "rake"},
+      {"sh", "bash", "zsh"},
+      {"cs"},
+      {"php"},
+      {"lua"},
+      {"swift"},
+  };
+  int family = 0;
+  for (const auto& exts : families) {
+    ++family;
+    for (const auto e : exts)
+      if (e == ext) return family;
+  }
+  return 0;
+}
+
+bool may_use(std::string_view from, std::string_view to) {
+  const int a = language_family(from), b = language_family(to);
+  return a == 0 || b == 0 || a == b;
+}
+
+// A name defined in more files than this says little about which one the current file means.
+constexpr std::size_t kMaxDefiningFiles = 5;
+
 std::string_view directory_of(std::string_view path) {
   const auto slash = path.rfind('/');
   return slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
@@ -53,7 +91,7 @@ std::size_t shared_dirs(std::string_view a, std::string_view b) {
 
 struct Ranked {
   const FileOutline* file;
-  double uses = 0;  // sum over used names it defines of 1 / (files defining the name)
+  double uses = 0;  // sum over used names it defines of weight / (files defining the name)
   bool same_dir = false;
   std::size_t shared = 0;
 };
@@ -81,16 +119,21 @@ std::string render_repo_map(const std::vector<FileOutline>& files, std::string_v
     if (file.path == current_rel)
       for (const auto& tag : *file.tags) used.erase(tag.name);
 
+  // Per file, the used names it defines, each with its weight: 1 at top level, 1/2 for methods
+  // (method names like "reset" or "begin" are common).
   std::unordered_map<std::string_view, std::size_t> defining_files;
-  std::vector<std::vector<std::string_view>> used_names(files.size());
+  std::vector<std::vector<std::pair<std::string_view, double>>> used_names(files.size());
   for (std::size_t i = 0; i < files.size(); ++i) {
-    if (files[i].path == current_rel) continue;
+    if (files[i].path == current_rel || !may_use(current_rel, files[i].path)) continue;
     auto& names = used_names[i];
     for (const auto& tag : *files[i].tags)
-      if (used.contains(tag.name)) names.push_back(tag.name);
-    std::sort(names.begin(), names.end());
-    names.erase(std::unique(names.begin(), names.end()), names.end());
-    for (const auto name : names) ++defining_files[name];
+      if (used.contains(tag.name)) names.emplace_back(tag.name, outline_depth(tag) == 0 ? 1.0 : 0.5);
+    std::sort(names.begin(), names.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first < b.first : a.second > b.second;
+    });
+    names.erase(std::unique(names.begin(), names.end(), [](const auto& a, const auto& b) { return a.first == b.first; }),
+                names.end());
+    for (const auto& name : names) ++defining_files[name.first];
   }
 
   const auto current_dir = directory_of(current_rel);
@@ -98,7 +141,10 @@ std::string render_repo_map(const std::vector<FileOutline>& files, std::string_v
   for (std::size_t i = 0; i < files.size(); ++i) {
     if (files[i].path == current_rel || files[i].tags->empty()) continue;
     Ranked r{&files[i]};
-    for (const auto name : used_names[i]) r.uses += 1.0 / static_cast<double>(defining_files[name]);
+    for (const auto& [name, weight] : used_names[i]) {
+      const std::size_t defining = defining_files[name];
+      if (defining <= kMaxDefiningFiles) r.uses += weight / static_cast<double>(defining);
+    }
     const auto dir = directory_of(files[i].path);
     r.same_dir = dir == current_dir;
     r.shared = shared_dirs(dir, current_dir);

@@ -16,8 +16,9 @@ struct FileOutline {
   const std::vector<Tag>* tags;  // the file's outline tags (never null)
 };
 
-// Order: files defining names that `current_text` uses (names defined in few files weigh more),
-// then files in the current file's directory, then by the number of leading directories shared
+// Order: files defining names that `current_text` uses (names defined in few files weigh more,
+// methods half, names in more than 5 files nothing; only files of the current file's language
+// family, by extension, when both are known), then files in the current file's directory, then by the number of leading directories shared
 // with it, then by path. `current_rel` itself and files without outline tags are left out.
 // The result is whole lines, at most `max_bytes` bytes; it stops at the first line that does not
 // fit, and never ends with a path whose definitions were all cut.

@@ -90,9 +90,12 @@ std::string tidy_signature(std::string_view signature) {
       space = true;
       continue;
     }
-    if (space && !out.empty() && out.back() != '(' && out.back() != '[' && c != ')' && c != ']') out += ' ';
+    if (space && !out.empty() && out.back() != '(' && out.back() != '[' && out.back() != ' ' && c != ')' && c != ']' &&
+        c != ',')
+      out += ' ';
     space = false;
     out += c;
+    if (c == ',') out += ' ';
   }
   return out;
 }
@@ -122,9 +125,15 @@ int outline_depth(const Tag& tag) {
 
 std::string signature_line(const Tag& tag) {
   const std::string_view line = trim(tag.source_line);
-  const std::size_t at = find_word(line, tag.name);
-  if (at == std::string_view::npos) return cap(tag.kind + " " + tag.name + tidy_signature(tag.signature));
-  const std::size_t after = at + tag.name.size();
+  std::size_t at = find_word(line, tag.name);
+  std::size_t after = at + tag.name.size();
+  // ctags writes C++ operators as "operator =" whatever the source has ("operator=").
+  if (at == std::string_view::npos && tag.name.starts_with("operator")) {
+    at = find_word(line, "operator");
+    after = at == std::string_view::npos ? at : line.find('(', at + 8);
+  }
+  if (at == std::string_view::npos || after == std::string_view::npos)
+    return cap(tag.kind + " " + tag.name + tidy_signature(tag.signature));
   bool unbalanced = false;
   const std::string_view head = strip_body(line, after, unbalanced);
   // The parameters go on past the first line (or past ctags' cut): ctags' signature has them all.

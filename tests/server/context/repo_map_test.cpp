@@ -57,6 +57,25 @@ TEST_F(RepoMapTest, NearbyFilesComeBeforeFarOnes) {
   EXPECT_LT(cousin, far);
 }
 
+TEST_F(RepoMapTest, NamesFromAnotherLanguageDoNotRank) {
+  project_.write("aa/tool.py", "def render_page(x):\n    return x\n");
+  project_.write("src/other/x.cpp", "int unrelated_cpp(int a) { return a; }\n");
+  const std::string current = "int main() { return render_page(1); }\n";
+  const auto map = cache_.map(project_.root(), "src/main.cpp", current);
+  ASSERT_TRUE(map);
+  EXPECT_LT(position(*map, "src/other/x.cpp\n"), position(*map, "aa/tool.py\n"))
+      << "a C++ file does not call a Python function; nearness decides";
+}
+
+TEST_F(RepoMapTest, LeavesOutPrivateMembersAndShowsOperatorsAsWritten) {
+  project_.write("lib/w.hpp",
+                 "class Widget {\n public:\n  void draw() const;\n  bool operator==(const Widget&) const;\n"
+                 " private:\n  void private_helper();\n};\n");
+  const auto map = cache_.map(project_.root(), "main.cpp", "");
+  ASSERT_TRUE(map);
+  EXPECT_EQ(*map, "lib/w.hpp\n  class Widget\n    void draw() const\n    bool operator==(const Widget&) const\n");
+}
+
 TEST_F(RepoMapTest, ShowsSignaturesNotBodies) {
   project_.write("src/util.py",
                  "import os\n\nclass Config(object):\n    def load(self, path):\n        return open(path)\n\n"
