@@ -91,8 +91,7 @@ class PrivateTempDir {
   std::string path_;
 };
 
-}  // namespace
-
+// ctags' JSON lines, keeping outline tags; lines that are not tags are skipped.
 std::vector<Tag> parse_ctags_json(std::string_view output) {
   std::vector<Tag> tags;
   std::size_t start = 0;
@@ -118,6 +117,8 @@ std::vector<Tag> parse_ctags_json(std::string_view output) {
   }
   return tags;
 }
+
+}  // namespace
 
 CtagsTool::CtagsTool(CtagsSetup setup) : setup_(std::move(setup)) {}
 

@@ -48,15 +48,10 @@ class CtagsTool {
   // language), from a private temporary copy; nullopt when ctags is unusable or fails.
   std::optional<std::vector<Tag>> tags_of_text(std::string_view text, const std::string& file_name) const;
 
-  const CtagsSetup& setup() const { return setup_; }
-
  private:
   CtagsSetup setup_;
   mutable std::once_flag probed_;
   mutable CtagsProbe probe_;
 };
-
-// Parses ctags' JSON lines output, keeping outline tags; lines that are not tags are skipped.
-std::vector<Tag> parse_ctags_json(std::string_view output);
 
 }  // namespace lamp::context

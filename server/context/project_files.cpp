@@ -21,6 +21,12 @@ namespace fs = std::filesystem;
 // A walk stops after this many entries, so a huge tree (a home directory) stays bounded.
 constexpr std::size_t kMaxWalkEntries = 200000;
 
+// Directory names the walk skips besides dot-directories: build output and dependency caches.
+bool is_build_dir_name(const std::string& name) {
+  return name == "build" || name.starts_with("build-") || name == "node_modules" || name == "target" ||
+         name == "dist" || name == "__pycache__";
+}
+
 std::optional<std::vector<std::string>> git_files(const std::string& root, const ProjectFileOptions& options) {
   if (proc::find_program("git", options.search_path).empty()) return std::nullopt;
   proc::ChildSpec spec;
@@ -66,11 +72,6 @@ std::vector<std::string> walked_files(const std::string& root) {
 std::size_t depth(const std::string& path) { return std::count(path.begin(), path.end(), '/'); }
 
 }  // namespace
-
-bool is_build_dir_name(const std::string& name) {
-  return name == "build" || name.starts_with("build-") || name == "node_modules" || name == "target" ||
-         name == "dist" || name == "__pycache__";
-}
 
 ProjectFiles list_project_files(const std::string& root, const ProjectFileOptions& options) {
   ProjectFiles project;

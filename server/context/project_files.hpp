@@ -32,7 +32,4 @@ struct ProjectFiles {
 // tree. Never throws; an unreadable root gives no files.
 ProjectFiles list_project_files(const std::string& root, const ProjectFileOptions& options);
 
-// Directory names the walk skips besides dot-directories: build output and dependency caches.
-bool is_build_dir_name(const std::string& name);
-
 }  // namespace lamp::context
