@@ -267,6 +267,11 @@ log "rebase: bench/rebase/run.sh"
 "$root/bench/rebase/run.sh" "$BUILD" >"$DIR/rebase.txt" 2>&1 ||
   echo "run-all.sh: the rebase bench failed: $(tail -n 1 "$DIR/rebase.txt")" >&2
 
+# ---- context: repo map time and size, excerpt size ------------------------------------------
+log "context: bench/context/run.sh"
+"$root/bench/context/run.sh" "$BUILD" >"$DIR/context.txt" 2>&1 ||
+  echo "run-all.sh: the context bench failed: $(tail -n 1 "$DIR/context.txt")" >&2
+
 # ---- report ---------------------------------------------------------------------------------
 log "report: $DOCS/benchmarks.md, $DOCS/bench/*.png"
 echo "elapsed_s: $((SECONDS - T0))" >>"$DIR/machine.txt"

@@ -432,6 +432,18 @@ plot '{rdir / 'diff.dat'}' using 1:2 with linespoints lw 2 title 'lamp (in-proce
     else:
         w("Not measured in this run: " + (rebase_text.splitlines() or ["no output"])[-1])
     w("")
+    w("## Context: repo map and excerpts")
+    w("")
+    context_text = (rdir / "context.txt").read_text().strip() if (rdir / "context.txt").exists() else ""
+    if context_text.startswith("Repo map and excerpts"):
+        w("From `bench/context/run.sh`: the repo map `wisp.patch` sends (universal-ctags, cached per "
+          "project root) built without and with the cache, and the excerpt sent for one comment in "
+          "a large file next to the whole file.")
+        w("")
+        w(context_text.split("\n", 1)[1].strip())
+    else:
+        w("Not measured in this run: " + (context_text.splitlines() or ["no output"])[-1])
+    w("")
     w("## Reproduce")
     w("")
     w("```")
