@@ -70,6 +70,8 @@ Config Config::from_env() {
   c.max_retries = env_int("LAMP_MAX_RETRIES", c.max_retries, 0, 100);
   c.deadline_s = env_int("LAMP_DEADLINE_S", c.deadline_s, 1, 86400);
   c.check_timeout_s = env_int("LAMP_CHECK_TIMEOUT_S", c.check_timeout_s, 1, 3600);
+  c.repo_map_bytes = env_int("LAMP_REPO_MAP_BYTES", c.repo_map_bytes, 0, 1 << 20);
+  c.full_file_bytes = env_int("LAMP_FULL_FILE_BYTES", c.full_file_bytes, 1024, 1 << 30);
   return c;
 }
 

@@ -24,6 +24,8 @@ struct Config {
   int max_retries = 4;
   int deadline_s = 300;  // a request's overall upstream deadline, retries included
   int check_timeout_s = 5;  // LAMP_CHECK_TIMEOUT_S: time limit of one syntax check of a proposal
+  int repo_map_bytes = 4096;    // LAMP_REPO_MAP_BYTES: cap of wisp.patch's project map (0: no map)
+  int full_file_bytes = 24576;  // LAMP_FULL_FILE_BYTES: a bigger file is shown to the model as an excerpt
 
   // Reads the process environment. Throws std::invalid_argument naming a malformed variable.
   static Config from_env();

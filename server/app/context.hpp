@@ -7,6 +7,7 @@
 #include "rpc/dispatcher.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <nlohmann/json.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -34,6 +35,8 @@ struct ServerContext {
   rpc::DispatchStats dispatch;
   UpstreamStats upstream;
   std::function<std::size_t()> connections = [] { return std::size_t{0}; };
+  // server.describe's `context` (docs/protocol.md, Project context); null until wisp.patch is set up.
+  std::function<nlohmann::json()> project_context = [] { return nlohmann::json(nullptr); };
 };
 
 }  // namespace lamp::app

@@ -67,7 +67,10 @@ int serve(const ServeOptions& opts) {
   check::CheckOptions checks;  // docs/protocol.md, Checks
   checks.time_limit = std::chrono::seconds(ctx.config.check_timeout_s);
   (void)check::network_isolation();  // probed once now, not during the first request
-  methods::register_wisp_patch(registry, chat, cpu, checks);
+  methods::ProjectContext project({static_cast<std::size_t>(ctx.config.repo_map_bytes),
+                                   static_cast<std::size_t>(ctx.config.full_file_bytes), ""});
+  ctx.project_context = [&project] { return project.describe(); };
+  methods::register_wisp_patch(registry, chat, cpu, checks, project);
   methods::register_wisp_rebase(registry, cpu);
   acp::Agent acp_agent(registry, chat, cpu);  // ACP methods; owns the sessions (docs/acp.md)
 

@@ -48,6 +48,7 @@ void register_core(rpc::MethodRegistry& registry, app::ServerContext& ctx) {
           {"chat_url", cfg.display_chat_url()},
           {"api_key_set", !cfg.api_key.empty()}}},
         {"checks", describe_checks(cfg)},
+        {"context", ctx.project_context()},
     };
   });
 

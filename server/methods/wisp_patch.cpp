@@ -29,18 +29,28 @@ struct CheckedProposal {
 class PatchSession : public std::enable_shared_from_this<PatchSession> {
  public:
   PatchSession(std::shared_ptr<rpc::Call> call, patch::PatchRequest request, bool check, bool stream,
-               upstream::ChatService& chat, boost::asio::thread_pool& cpu, check::CheckOptions check_options)
+               upstream::ChatService& chat, boost::asio::thread_pool& cpu, check::CheckOptions check_options,
+               ProjectContext& project)
       : call_(std::move(call)), request_(std::move(request)), check_(check), stream_(stream), chat_(chat),
-        cpu_(cpu), check_options_(std::move(check_options)), progress_(call_) {}
+        cpu_(cpu), check_options_(std::move(check_options)), project_(project), progress_(call_) {}
 
   void start() {
     json model_choice = json::object();
     if (request_.model) model_choice["model"] = *request_.model;
     model_ = chat_.choose_model(model_choice);
-    ask(patch::build_messages(request_));
     call_->on_cancel([self = shared_from_this()] {
       self->cancelled_ = true;
       if (self->job_) self->job_->cancel();
+    });
+    // The project map runs ctags and git, and excerpts need the file's tags: off the event loop.
+    boost::asio::post(cpu_, [self = shared_from_this()] {
+      auto prompt = self->project_.prompt_for(self->request_);
+      json messages = patch::build_messages(self->request_, prompt);
+      boost::asio::post(self->call_->executor(), [self, prompt = std::move(prompt), messages = std::move(messages)]() mutable {
+        if (self->cancelled_ || self->call_->done()) return;
+        self->prompt_ = std::move(prompt);
+        self->ask(std::move(messages));
+      });
     });
   }
 
@@ -236,6 +246,7 @@ class PatchSession : public std::enable_shared_from_this<PatchSession> {
   upstream::ChatService& chat_;
   boost::asio::thread_pool& cpu_;
   check::CheckOptions check_options_;
+  ProjectContext& project_;
   PatchProgress progress_;
   std::string retry_reason_;  // why the second turn asks again, for its `upstream` stage
   patch::PromptContext prompt_;    // the project map and how big files are shortened
@@ -268,12 +279,12 @@ bool flag_param(const json& params, const char* name) {
 }  // namespace
 
 void register_wisp_patch(rpc::MethodRegistry& registry, upstream::ChatService& chat,
-                         boost::asio::thread_pool& cpu, check::CheckOptions checks) {
-  registry.add("wisp.patch", [&chat, &cpu, checks](const std::shared_ptr<rpc::Call>& call) {
+                         boost::asio::thread_pool& cpu, check::CheckOptions checks, ProjectContext& project) {
+  registry.add("wisp.patch", [&chat, &cpu, checks, &project](const std::shared_ptr<rpc::Call>& call) {
     auto request = parse_params(call->params());
     const bool check = flag_param(call->params(), "check");
     const bool stream = flag_param(call->params(), "stream");
-    auto session = std::make_shared<PatchSession>(call, std::move(request), check, stream, chat, cpu, checks);
+    auto session = std::make_shared<PatchSession>(call, std::move(request), check, stream, chat, cpu, checks, project);
     session->start();
   });
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "check/report.hpp"
+#include "methods/project_context.hpp"
 #include "rpc/registry.hpp"
 #include "upstream/chat_service.hpp"
 
@@ -11,9 +12,10 @@
 
 namespace lamp::methods {
 
-// `cpu` runs the reply repair, diffing and syntax checks (with `checks`' time limit), so big
-// buffers and checker children never stall the event loop.
+// `cpu` runs the project map, reply repair, diffing and syntax checks (with `checks`' time
+// limit), so big buffers and child processes never stall the event loop. `project` must
+// outlive the registry.
 void register_wisp_patch(rpc::MethodRegistry& registry, upstream::ChatService& chat,
-                         boost::asio::thread_pool& cpu, check::CheckOptions checks);
+                         boost::asio::thread_pool& cpu, check::CheckOptions checks, ProjectContext& project);
 
 }  // namespace lamp::methods

@@ -190,11 +190,8 @@ std::string shown_file(const PatchRequest& req, const PromptContext& ctx, const 
                        const std::string& marked_what) {
   if (ctx.excerpt) {
     if (auto excerpt = ctx.excerpt(req.rel_path, marked, marked_ranges(req, marked))) {
-      return "\nThe file is too long to show whole. Below is an excerpt, with " + marked_what +
-             ": the lines around the selection exactly as they are, each after its line number and a \"|\", "
-             "and an outline of the rest. Copy SEARCH parts only from the excerpt's lines, without the line "
-             "number and \"|\" in front of them.\n" +
-             fenced(req.language, *excerpt);
+      return "\nThe file is too long to show whole: below are the lines around the selection and an outline "
+             "of the rest, with " + marked_what + ". " + ctx.excerpt_note + "\n" + fenced(req.language, *excerpt);
     }
   }
   return "\nThe whole file, with " + marked_what + ":\n" + fenced(req.language, marked);
@@ -217,8 +214,7 @@ std::string project_context(const PatchRequest& req, const PromptContext& ctx) {
     std::optional<std::string> excerpt;
     const std::string text = normalize_newlines(file.text);
     if (ctx.excerpt) excerpt = ctx.excerpt(file.path, text, {});
-    out += "\nFile: " + file.path + (excerpt ? " (an excerpt: copy SEARCH from its numbered lines, without \"N|\")" : "") +
-           "\n" + fenced(ext, excerpt ? *excerpt : text);
+    out += "\nFile: " + file.path + "\n" + (excerpt ? ctx.excerpt_note + "\n" : "") + fenced(ext, excerpt ? *excerpt : text);
   }
   return out;
 }

@@ -26,6 +26,7 @@ struct PromptContext {
   std::function<std::optional<std::string>(std::string_view path, std::string_view text,
                                            const std::vector<ByteRange>& keep)>
       excerpt;
+  std::string excerpt_note;  // how to read an excerpt, said before each one
 };
 
 // [{role:"system",content}, {role:"user",content}] asking for SEARCH/REPLACE blocks; with

@@ -53,6 +53,23 @@ std::map<std::string, std::string> apply_in_tree(const std::map<std::string, std
   return out;
 }
 
+// A project on disk: src/app.py (kApp, whose comment uses `area`), lib/util.py (kUtil) and an
+// unrelated lib/geometry.py, in a git work tree.
+struct Project {
+  harness::TempDir dir;
+  Project() {
+    for (const auto& [rel, text] : std::map<std::string, std::string>{
+             {"src/app.py", kApp}, {"lib/util.py", kUtil}, {"lib/geometry.py", "def volume(w, h, d):\n    return w * h * d\n"}}) {
+      std::filesystem::create_directories(std::filesystem::path(dir.file(rel)).parent_path());
+      std::ofstream(dir.file(rel), std::ios::binary) << text;
+    }
+    const std::string cmd = "cd '" + dir.path() + "' && git init -q && git add .";
+    EXPECT_EQ(std::system(cmd.c_str()), 0);
+  }
+};
+
+std::string first_prompt(const json& log) { return log["requests"][0]["body"]["messages"][1]["content"]; }
+
 }  // namespace
 
 using WispContextTest = UpstreamTest;
@@ -126,4 +143,66 @@ TEST_F(WispContextTest, NoChangeListsNoFiles) {
   ASSERT_TRUE(reply.contains("result")) << reply;
   EXPECT_EQ(reply["result"]["ok"], false);
   EXPECT_EQ(reply["result"]["files_changed"], json::array());
+}
+
+TEST_F(WispContextTest, TheRepoMapShowsTheProjectsDefinitionsUnlessTurnedOff) {
+  start();
+  Project project;
+  const std::string own = "<<<<<<< SEARCH\nprint(0)\n=======\nprint(area(2, 3))\n>>>>>>> REPLACE\n";
+  fake.enqueue(json::array({{{"content", own}}, {{"content", own}}}));
+  auto c = client();
+  auto params = context_params(project.dir.path());
+  params["files"] = json::array();
+  params["context"].erase("repo_map");
+  ASSERT_TRUE(call_raw(c, params, nullptr, 30s, "wisp.patch").contains("result"));
+  params["context"]["repo_map"] = false;
+  ASSERT_TRUE(call_raw(c, params, nullptr, 30s, "wisp.patch").contains("result"));
+  const json log = fake.log();
+  const std::string with_map = first_prompt(log);
+  EXPECT_NE(with_map.find("The project's map"), std::string::npos) << with_map;
+  // The file defining the name the comment's file uses comes first; the request's own file is not listed.
+  const auto util = with_map.find("lib/util.py\n  def area(w, h)");
+  const auto geometry = with_map.find("lib/geometry.py\n  def volume(w, h, d)");
+  ASSERT_NE(util, std::string::npos) << with_map;
+  ASSERT_NE(geometry, std::string::npos) << with_map;
+  EXPECT_LT(util, geometry);
+  EXPECT_EQ(with_map.find("src/app.py\n  "), std::string::npos);
+  const std::string without = log["requests"][1]["body"]["messages"][1]["content"];
+  EXPECT_EQ(without.find("The project's map"), std::string::npos) << without;
+  // server.describe says what builds it.
+  const json d = c.call("server.describe", json::object());
+  EXPECT_EQ(d["context"]["repo_map"]["available"], true) << d;
+  EXPECT_EQ(d["context"]["repo_map"]["max_bytes"], 4096);
+  EXPECT_EQ(d["context"]["repo_map"]["status"].get<std::string>().rfind("universal-ctags", 0), 0u) << d;
+  EXPECT_EQ(d["context"]["full_file_bytes"], 24576);
+}
+
+TEST_F(WispContextTest, ABigFileIsAnExcerptAndTheDiffIsAgainstTheWholeText) {
+  start({{"LAMP_FULL_FILE_BYTES", "4096"}});
+  // 400 small functions; the comment sits in the middle of one of them.
+  std::string big;
+  for (int i = 0; i < 400; ++i) {
+    big += "def f" + std::to_string(i) + "(x):\n";
+    if (i == 200) big += "    # TODO: double it\n";
+    big += "    return x + " + std::to_string(i) + "\n\n\n";
+  }
+  const std::string comment = "    # TODO: double it\n";
+  const std::string reply = "Doubled.\n<<<<<<< SEARCH\n" + comment + "    return x + 200\n=======\n    return 2 * (x + 200)\n>>>>>>> REPLACE\n";
+  fake.enqueue({{"content", reply}});
+  auto c = client();
+  auto params = context_params();
+  params["buffer_text"] = big;
+  params["files"] = json::array();
+  params["selection"] = {{"start_pos", static_cast<std::int64_t>(big.find(comment)) + 1},
+                         {"end_pos", static_cast<std::int64_t>(big.find(comment) + comment.size()) + 1}};
+  auto result = call_raw(c, params, nullptr, 30s, "wisp.patch");
+  ASSERT_TRUE(result.contains("result")) << result;
+  const std::string prompt = first_prompt(fake.log());
+  EXPECT_NE(prompt.find("too long to show whole"), std::string::npos);
+  EXPECT_NE(prompt.find("def f200(x):"), std::string::npos);
+  EXPECT_EQ(prompt.find("return x + 7\n"), std::string::npos) << "far lines are left out";
+  EXPECT_LT(prompt.size(), big.size() / 2);
+  std::string doubled = big;
+  doubled.replace(doubled.find(comment), comment.size() + std::string("    return x + 200\n").size(), "    return 2 * (x + 200)\n");
+  EXPECT_EQ(apply_in_tree({{"src/app.py", big}}, result["result"]["patch"]), (std::map<std::string, std::string>{{"src/app.py", doubled}}));
 }
