@@ -206,3 +206,29 @@ TEST_F(WispContextTest, ABigFileIsAnExcerptAndTheDiffIsAgainstTheWholeText) {
   doubled.replace(doubled.find(comment), comment.size() + std::string("    return x + 200\n").size(), "    return 2 * (x + 200)\n");
   EXPECT_EQ(apply_in_tree({{"src/app.py", big}}, result["result"]["patch"]), (std::map<std::string, std::string>{{"src/app.py", doubled}}));
 }
+
+TEST_F(WispContextTest, ABigContextFileShowsTheDefinitionsTheRequestUses) {
+  start({{"LAMP_FULL_FILE_BYTES", "4096"}});
+  std::string util;
+  for (int i = 0; i < 300; ++i) {
+    util += "def helper" + std::to_string(i) + "(x):\n    return x + " + std::to_string(i) + "\n\n\n";
+    if (i == 150) util += kUtil + "\n\n";
+  }
+  const std::string reply = "lib/util.py\n<<<<<<< SEARCH\ndef area(w, h):\n=======\ndef area(w, h=1):\n>>>>>>> REPLACE\n";
+  fake.enqueue({{"content", reply}});
+  auto c = client();
+  auto params = context_params();
+  params["files"] = {{{"path", "lib/util.py"}, {"text", util}}};
+  auto result = call_raw(c, params, nullptr, 30s, "wisp.patch");
+  ASSERT_TRUE(result.contains("result")) << result;
+  const std::string prompt = first_prompt(fake.log());
+  const auto shown = prompt.find("File: lib/util.py");
+  ASSERT_NE(shown, std::string::npos);
+  EXPECT_NE(prompt.find("\tdef area(w, h):\n", shown), std::string::npos) << prompt.substr(shown, 3000);
+  EXPECT_EQ(prompt.find("return x + 7\n", shown), std::string::npos) << "unused definitions are left out";
+  EXPECT_NE(prompt.find("... ", shown), std::string::npos) << "an outline of the rest";
+  std::string edited = util;
+  edited.replace(edited.find("def area(w, h):"), 15, "def area(w, h=1):");
+  EXPECT_EQ(apply_in_tree({{"src/app.py", kApp}, {"lib/util.py", util}}, result["result"]["patch"]),
+            (std::map<std::string, std::string>{{"src/app.py", kApp}, {"lib/util.py", edited}}));
+}
