@@ -149,6 +149,31 @@ std::optional<RepairFailure> insert_at_selection(EditTarget& t, const std::vecto
   return std::nullopt;
 }
 
+namespace {
+
+// `lines` without the "  123<TAB>" an excerpt puts before each line, when every line that is
+// not blank has one; else nullopt.
+std::optional<std::vector<std::string>> without_excerpt_numbers(const std::vector<std::string>& lines) {
+  std::vector<std::string> out;
+  bool any = false;
+  for (const std::string& line : lines) {
+    if (is_blank(line)) {
+      out.push_back(line);
+      continue;
+    }
+    std::size_t i = line.find_first_not_of(' ');
+    const std::size_t digits = i;
+    while (i < line.size() && line[i] >= '0' && line[i] <= '9') ++i;
+    if (i == digits || i >= line.size() || line[i] != '\t') return std::nullopt;
+    out.push_back(line.substr(i + 1));
+    any = true;
+  }
+  if (!any) return std::nullopt;
+  return out;
+}
+
+}  // namespace
+
 std::optional<RepairFailure> apply_search_replace(EditTarget& t, const std::vector<std::string>& search,
                                                   const std::vector<std::string>& replace,
                                                   const std::string& label, std::size_t from,
@@ -184,6 +209,11 @@ std::optional<RepairFailure> apply_search_replace(EditTarget& t, const std::vect
                          "matches exactly one place. Its SEARCH part was:\n" + quote_block(search)};
   }
   if (found.matches.empty()) {
+    // Copied from an excerpt (docs/protocol.md, Project context) with the line numbers in front.
+    if (auto unnumbered = without_excerpt_numbers(search)) {
+      return apply_search_replace(t, *unnumbered, without_excerpt_numbers(replace).value_or(replace), label, from,
+                                  end_line);
+    }
     std::vector<std::string> s_lines, r_lines;
     for (const auto& l : search) if (!is_blank(l)) s_lines.push_back(l);
     for (const auto& l : replace) if (!is_blank(l)) r_lines.push_back(l);

@@ -30,6 +30,17 @@ TEST(ApplySearchReplace, Exact) {
             "def main():\n    print(area(2, 3))\n");
 }
 
+TEST(ApplySearchReplace, LineNumbersCopiedFromAnExcerptAreDropped) {
+  // An excerpt shows " 4<TAB>    # TODO: validate"; the model kept the numbers in both parts.
+  EXPECT_EQ(apply(kPy, "# TODO", {sr_edit(" 4\t    # TODO: validate\n 5\t    return w * h\n",
+                                          " 4\t    if w < 0:\n 4\t        raise ValueError\n 5\t    return w * h\n")}),
+            "import os\n\ndef area(w, h):\n    if w < 0:\n        raise ValueError\n    return w * h\n\n"
+            "def main():\n    print(area(2, 3))\n");
+  // Numbers in SEARCH only: REPLACE stays as written.
+  EXPECT_EQ(apply(kPy, "# TODO", {sr_edit("4\t    # TODO: validate\n", "    pass\n")}),
+            "import os\n\ndef area(w, h):\n    pass\n    return w * h\n\ndef main():\n    print(area(2, 3))\n");
+}
+
 TEST(ApplySearchReplace, IndentationInsensitiveWithReindent) {
   // The model dropped the 4-space indentation everywhere.
   const std::string out = apply(kPy, "# TODO", {sr_edit("# TODO: validate\nreturn w * h\n",
