@@ -92,6 +92,13 @@ The default comes from the environment variable WISP_MODEL when set."
   "Upper bound on the tokens of the model's reply, or nil for no bound."
   :type '(choice (const :tag "None" nil) integer))
 
+(defcustom wisp-send-repo-map t
+  "Whether lamp shows the model a map of the project with each request.
+The map lists the project's files and their definitions (built with
+universal-ctags, cut to LAMP_REPO_MAP_BYTES); nil leaves it out, which
+sends fewer tokens and nothing about files outside the request."
+  :type 'boolean)
+
 (define-obsolete-variable-alias 'wisp-timeout 'wisp-request-timeout "0.1.0")
 
 (defcustom wisp-request-timeout 180
@@ -194,7 +201,8 @@ with the comments."
                     (comment_style . ,(wisp--comment-style))
                     ,target
                     (buffer_text . ,(buffer-substring-no-properties (point-min) (point-max)))
-                    (context . ((project_root . ,(or (wisp--project-root) :null)))))))
+                    (context . ((project_root . ,(or (wisp--project-root) :null))
+                                (repo_map . ,(if wisp-send-repo-map t :false)))))))
       (when (and instruction (not (string-blank-p instruction)))
         (push (cons 'instruction instruction) params))
       (when wisp-model (push (cons 'model wisp-model) params))

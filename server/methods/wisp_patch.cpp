@@ -44,10 +44,19 @@ class PatchSession : public std::enable_shared_from_this<PatchSession> {
     });
     // The project map runs ctags and git, and excerpts need the file's tags: off the event loop.
     boost::asio::post(cpu_, [self = shared_from_this()] {
-      auto prompt = self->project_.prompt_for(self->request_);
-      json messages = patch::build_messages(self->request_, prompt);
-      boost::asio::post(self->call_->executor(), [self, prompt = std::move(prompt), messages = std::move(messages)]() mutable {
+      patch::PromptContext prompt;
+      json messages;
+      std::optional<proto::RpcError> error;
+      try {
+        prompt = self->project_.prompt_for(self->request_);
+        messages = patch::build_messages(self->request_, prompt);
+      } catch (const std::exception& e) {  // a bug: the call fails, lamp goes on
+        error = proto::error_with_detail(code::internal_error, "Internal error", e.what());
+      }
+      boost::asio::post(self->call_->executor(), [self, prompt = std::move(prompt), messages = std::move(messages),
+                                                  error = std::move(error)]() mutable {
         if (self->cancelled_ || self->call_->done()) return;
+        if (error) return self->call_->fail(*error);
         self->prompt_ = std::move(prompt);
         self->ask(std::move(messages));
       });

@@ -170,5 +170,28 @@
         (should (string-prefix-p "def area(w, h=1):\n" (with-current-buffer util (buffer-string)))))
       (should (equal (wisp-context-test--file-text util-file) wisp-context-test--util)))))
 
+(ert-deftest wisp-context-repo-map-is-sent-unless-turned-off ()
+  "The model sees the project's map (lib/util.py's area) unless `wisp-send-repo-map' is nil."
+  (wisp-test--start)
+  (wisp-context-test--in-project
+    (let ((own "<<<<<<< SEARCH\nprint(0)\n=======\nprint(area(2, 3))\n>>>>>>> REPLACE\n"))
+      (dolist (send '(t nil))
+        (let ((wisp-send-repo-map send)
+              (source (current-buffer)))
+          (wisp-test--control "enqueue" `((content . ,own)))
+          (wisp-test--show source)
+          (wisp-test--goto "# TODO")
+          (should-not (wisp-test--type "C-c w"))
+          (let ((review (wisp-test--diff-buffer-of source)))
+            (should review)
+            (let* ((requests (alist-get 'requests (wisp-test--control "log")))
+                   (prompt (alist-get 'content (nth 1 (alist-get 'messages (alist-get 'body (car (last requests))))))))
+              (should (eq (and (string-match-p "The project's map" prompt)
+                               (string-match-p "lib/util.py\n  def area(w, h)" prompt)
+                               t)
+                          send)))
+            (with-current-buffer review (wisp-test--type "q"))
+            (kill-buffer review)))))))
+
 (provide 'wisp-context-test)
 ;;; wisp-context-test.el ends here
