@@ -399,51 +399,34 @@ plot '{rdir / 'diff.dat'}' using 1:2 with linespoints lw 2 title 'lamp (in-proce
     else:
         w("Not measured in this run: " + (emacs_text.strip().splitlines() or ["no output"])[-1])
     w("")
-    w("## wisp: many marked comments in one request")
-    w("")
-    wisp_text = (rdir / "wisp.txt").read_text().strip() if (rdir / "wisp.txt").exists() else ""
-    if wisp_text.startswith("Save to review"):
-        w("From `bench/wisp/run.sh` (batch Emacs, byte-compiled lisp, real lamp, the fake upstream).")
+    # Sections printed by a bench script whose first line is its title: the script's Markdown
+    # after an introduction, or why it was not measured.
+    def section(heading, name, title, intro, keep_title=False):
+        w("## " + heading)
         w("")
-        w(wisp_text)
-    else:
-        w("Not measured in this run: " + (wisp_text.splitlines() or ["no output"])[-1])
-    w("")
-    w("## Checks: syntax checker time per language")
-    w("")
-    check_text = (rdir / "check.txt").read_text().strip() if (rdir / "check.txt").exists() else ""
-    if check_text.startswith("Checker time per language"):
-        w("From `bench/check/run.sh`: one `check_syntax` call as `wisp.patch` makes it (docs/protocol.md, "
-          "Checks); `wisp.patch` runs two side by side, the original text and the proposal.")
+        text = (rdir / f"{name}.txt").read_text().strip() if (rdir / f"{name}.txt").exists() else ""
+        if text.startswith(title):
+            w(intro)
+            w("")
+            w(text if keep_title else text.split("\n", 1)[1].strip())
+        else:
+            w("Not measured in this run: " + (text.splitlines() or ["no output"])[-1])
         w("")
-        w(check_text.split("\n", 1)[1].strip())
-    else:
-        w("Not measured in this run: " + (check_text.splitlines() or ["no output"])[-1])
-    w("")
-    w("## Rebase: merge time on 10k-line buffers")
-    w("")
-    rebase_text = (rdir / "rebase.txt").read_text().strip() if (rdir / "rebase.txt").exists() else ""
-    if rebase_text.startswith("Rebase merge time"):
-        w("From `bench/rebase/run.sh`: `rebase_diff`, what `wisp.rebase` runs when a hunk is applied "
-          "after the buffer changed (docs/patch-format.md), next to one `git merge-file -p` process "
-          "on the same three texts. With a conflict every hunk is merged on its own.")
-        w("")
-        w(rebase_text.split("\n", 1)[1].strip())
-    else:
-        w("Not measured in this run: " + (rebase_text.splitlines() or ["no output"])[-1])
-    w("")
-    w("## Context: repo map and excerpts")
-    w("")
-    context_text = (rdir / "context.txt").read_text().strip() if (rdir / "context.txt").exists() else ""
-    if context_text.startswith("Repo map and excerpts"):
-        w("From `bench/context/run.sh`: the repo map `wisp.patch` sends (universal-ctags, cached per "
-          "project root) built without and with the cache, and the excerpt sent for one comment in "
-          "a large file next to the whole file.")
-        w("")
-        w(context_text.split("\n", 1)[1].strip())
-    else:
-        w("Not measured in this run: " + (context_text.splitlines() or ["no output"])[-1])
-    w("")
+
+    section("wisp: many marked comments in one request", "wisp", "Save to review",
+            "From `bench/wisp/run.sh` (batch Emacs, byte-compiled lisp, real lamp, the fake upstream).",
+            keep_title=True)
+    section("Checks: syntax checker time per language", "check", "Checker time per language",
+            "From `bench/check/run.sh`: one `check_syntax` call as `wisp.patch` makes it (docs/protocol.md, "
+            "Checks); `wisp.patch` runs two side by side, the original text and the proposal.")
+    section("Rebase: merge time on 10k-line buffers", "rebase", "Rebase merge time",
+            "From `bench/rebase/run.sh`: `rebase_diff`, what `wisp.rebase` runs when a hunk is applied "
+            "after the buffer changed (docs/patch-format.md), next to one `git merge-file -p` process "
+            "on the same three texts. With a conflict every hunk is merged on its own.")
+    section("Context: repo map and excerpts", "context", "Repo map and excerpts",
+            "From `bench/context/run.sh`: the repo map `wisp.patch` sends (universal-ctags, cached per "
+            "project root) built without and with the cache, and the excerpt sent for one comment in "
+            "a large file next to the whole file.")
     w("## Reproduce")
     w("")
     w("```")
