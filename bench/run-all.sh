@@ -46,6 +46,8 @@ log() { printf '[%3ds] %s\n' "$((SECONDS - T0))" "$*"; }
 rec() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$RES"; }
 field() { sed -n "s/.*\"$2\":\([^,}]*\).*/\1/p" <<<"$1"; }
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+# Proportional set size: shared library pages divided among the processes that map them.
+pss_kb() { awk '/^Pss:/ { print $2 }' "/proc/$1/smaps_rollup"; }
 
 # start NAME SOCKET CMD...: start a server in the background, wait until it answers a ping.
 declare -A SPID
@@ -136,6 +138,7 @@ for name in lamp python; do
   fi
   sleep 0.5
   idle=$(rss_kb "${SPID[$name-mem]}")
+  rec mem "$name" idle 0 1 pss_kb "$(pss_kb "${SPID[$name-mem]}")"
   coproc HOLD { python3 "$DIR/hold.py" "$sock" 1000; }
   read -r held <&"${HOLD[0]}" || held=""
   if [[ $held == HELD ]]; then

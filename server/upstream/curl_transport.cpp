@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// CurlTransport implementation: a command inbox, curl_multi_poll, and curl_multi_wakeup.
+// CurlTransport implementation: a command inbox, curl_multi_poll, and curl_multi_wakeup, started
+// (and libcurl loaded) by the first transfer.
 #include "upstream/curl_transport.hpp"
 
 #include "log.hpp"
+#include "upstream/curl_api.hpp"
 #include "upstream/request_log.hpp"
-
-#include <curl/curl.h>
 
 #include <algorithm>
 #include <cctype>
@@ -19,13 +19,13 @@ namespace lamp::upstream {
 namespace {
 
 struct EasyDeleter {
-  void operator()(CURL* h) const { curl_easy_cleanup(h); }
+  void operator()(CURL* h) const { curl_api().easy_cleanup(h); }
 };
 struct SlistDeleter {
-  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
+  void operator()(curl_slist* l) const { curl_api().slist_free_all(l); }
 };
 struct MultiDeleter {
-  void operator()(CURLM* m) const { curl_multi_cleanup(m); }
+  void operator()(CURLM* m) const { curl_api().multi_cleanup(m); }
 };
 
 std::string_view trim(std::string_view s) {
@@ -119,11 +119,9 @@ const char* permanent_failure_hint(CURLcode code) {
 class CurlTransport::Impl {
  public:
   explicit Impl(TlsTrust trust) : trust_(std::move(trust)) {
-    static const bool initialized = [] { return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK; }();
-    if (!initialized) throw std::runtime_error("curl_global_init failed");
-    multi_.reset(curl_multi_init());
+    multi_.reset(curl_api().multi_init());
     if (!multi_) throw std::runtime_error("curl_multi_init failed");
-    curl_multi_setopt(multi_.get(), CURLMOPT_MAXCONNECTS, 64L);
+    curl_api().multi_setopt(multi_.get(), CURLMOPT_MAXCONNECTS, 64L);
     thread_ = std::thread([this] { run(); });
   }
 
@@ -132,7 +130,7 @@ class CurlTransport::Impl {
       std::lock_guard lock(mutex_);
       stopping_ = true;
     }
-    curl_multi_wakeup(multi_.get());
+    curl_api().multi_wakeup(multi_.get());
     thread_.join();
   }
 
@@ -147,7 +145,7 @@ class CurlTransport::Impl {
       id = t->id = ++last_id_;
       to_start_.push_back(std::move(t));
     }
-    curl_multi_wakeup(multi_.get());
+    curl_api().multi_wakeup(multi_.get());
     return id;
   }
 
@@ -156,7 +154,7 @@ class CurlTransport::Impl {
       std::lock_guard lock(mutex_);
       to_cancel_.push_back(id);
     }
-    curl_multi_wakeup(multi_.get());
+    curl_api().multi_wakeup(multi_.get());
   }
 
  private:
@@ -173,14 +171,14 @@ class CurlTransport::Impl {
       for (auto& t : starting) add(std::move(t));
       for (TransferId id : cancelling) remove(id);
       int running = 0;
-      curl_multi_perform(multi_.get(), &running);
+      curl_api().multi_perform(multi_.get(), &running);
       int queued = 0;
-      while (CURLMsg* msg = curl_multi_info_read(multi_.get(), &queued)) {
+      while (CURLMsg* msg = curl_api().multi_info_read(multi_.get(), &queued)) {
         if (msg->msg == CURLMSG_DONE) finish(msg->easy_handle, msg->data.result);
       }
-      curl_multi_poll(multi_.get(), nullptr, 0, 1000, nullptr);
+      curl_api().multi_poll(multi_.get(), nullptr, 0, 1000, nullptr);
     }
-    for (auto& [easy, t] : std::exchange(active_, {})) curl_multi_remove_handle(multi_.get(), easy);
+    for (auto& [easy, t] : std::exchange(active_, {})) curl_api().multi_remove_handle(multi_.get(), easy);
   }
 
   void add(std::unique_ptr<Transfer> t) {
@@ -188,41 +186,41 @@ class CurlTransport::Impl {
     if (log::threshold() >= log::Level::debug) {
       log::debug("upstream request ", t->id, ": ", describe_for_log(t->request));
     }
-    t->easy.reset(curl_easy_init());
+    t->easy.reset(curl_api().easy_init());
     CURL* h = t->easy.get();
     curl_slist* list = nullptr;
-    for (const auto& header : t->request.headers) list = curl_slist_append(list, header.c_str());
-    list = curl_slist_append(list, "Expect:");  // no 100-continue round trip
+    for (const auto& header : t->request.headers) list = curl_api().slist_append(list, header.c_str());
+    list = curl_api().slist_append(list, "Expect:");  // no 100-continue round trip
     t->headers.reset(list);
-    curl_easy_setopt(h, CURLOPT_URL, t->request.url.c_str());
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
-    curl_easy_setopt(h, CURLOPT_POST, 1L);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, t->request.body.data());
-    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(t->request.body.size()));
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, std::min(t->request.timeout_ms, 30000L));
+    curl_api().easy_setopt(h, CURLOPT_URL, t->request.url.c_str());
+    curl_api().easy_setopt(h, CURLOPT_HTTPHEADER, list);
+    curl_api().easy_setopt(h, CURLOPT_POST, 1L);
+    curl_api().easy_setopt(h, CURLOPT_POSTFIELDS, t->request.body.data());
+    curl_api().easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(t->request.body.size()));
+    curl_api().easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_api().easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_api().easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, std::min(t->request.timeout_ms, 30000L));
     // Proxies come from the environment (HTTPS_PROXY, https_proxy, http_proxy, NO_PROXY), as
     // libcurl reads them when CURLOPT_PROXY is not set.
-    if (!trust_.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, trust_.ca_file.c_str());
-    if (!trust_.ca_dir.empty()) curl_easy_setopt(h, CURLOPT_CAPATH, trust_.ca_dir.c_str());
+    if (!trust_.ca_file.empty()) curl_api().easy_setopt(h, CURLOPT_CAINFO, trust_.ca_file.c_str());
+    if (!trust_.ca_dir.empty()) curl_api().easy_setopt(h, CURLOPT_CAPATH, trust_.ca_dir.c_str());
     if (t->request.streaming) {
-      curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-      curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, t->request.idle_timeout_s);
+      curl_api().easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+      curl_api().easy_setopt(h, CURLOPT_LOW_SPEED_TIME, t->request.idle_timeout_s);
       if (t->request.stream_timeout_ms > 0) {
-        curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, t->request.stream_timeout_ms);
+        curl_api().easy_setopt(h, CURLOPT_TIMEOUT_MS, t->request.stream_timeout_ms);
       }
     } else {
-      curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, t->request.timeout_ms);
+      curl_api().easy_setopt(h, CURLOPT_TIMEOUT_MS, t->request.timeout_ms);
     }
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, t.get());
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, t.get());
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, t->error);
-    curl_easy_setopt(h, CURLOPT_PRIVATE, t.get());
+    curl_api().easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    curl_api().easy_setopt(h, CURLOPT_HEADERDATA, t.get());
+    curl_api().easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+    curl_api().easy_setopt(h, CURLOPT_WRITEDATA, t.get());
+    curl_api().easy_setopt(h, CURLOPT_ERRORBUFFER, t->error);
+    curl_api().easy_setopt(h, CURLOPT_PRIVATE, t.get());
     by_id_[t->id] = h;
-    curl_multi_add_handle(multi_.get(), h);
+    curl_api().multi_add_handle(multi_.get(), h);
     active_.emplace(h, std::move(t));
   }
 
@@ -231,7 +229,7 @@ class CurlTransport::Impl {
     if (it == by_id_.end()) return;  // already finished
     CURL* h = it->second;
     by_id_.erase(it);
-    curl_multi_remove_handle(multi_.get(), h);
+    curl_api().multi_remove_handle(multi_.get(), h);
     active_.erase(h);  // closes the easy handle and, mid-transfer, its connection
   }
 
@@ -241,10 +239,10 @@ class CurlTransport::Impl {
     auto t = std::move(it->second);
     active_.erase(it);
     by_id_.erase(t->id);
-    curl_multi_remove_handle(multi_.get(), h);
+    curl_api().multi_remove_handle(multi_.get(), h);
     t->response.curl_code = static_cast<int>(code);
     if (code != CURLE_OK) {
-      t->response.curl_error = t->error[0] ? t->error : curl_easy_strerror(code);
+      t->response.curl_error = t->error[0] ? t->error : curl_api().easy_strerror(code);
       t->response.timed_out = code == CURLE_OPERATION_TIMEDOUT;
       if (const char* hint = permanent_failure_hint(code)) {
         t->response.permanent = true;
@@ -252,7 +250,7 @@ class CurlTransport::Impl {
       }
     }
     long status = 0;
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    curl_api().easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
     if (status != 0) t->response.status = status;
     log::debug("upstream reply ", t->id, ": HTTP ", t->response.status, ", ",
                t->response.body.size(), " bytes", code != CURLE_OK ? ", transfer failed" : "");
@@ -271,14 +269,19 @@ class CurlTransport::Impl {
   std::unordered_map<TransferId, CURL*> by_id_;
 };
 
-CurlTransport::CurlTransport(TlsTrust trust) : impl_(std::make_unique<Impl>(std::move(trust))) {}
+CurlTransport::CurlTransport(TlsTrust trust) : trust_(std::move(trust)) {}
 CurlTransport::~CurlTransport() = default;
+
+CurlTransport::Impl& CurlTransport::impl() {
+  std::call_once(started_, [this] { impl_ = std::make_unique<Impl>(trust_); });
+  return *impl_;
+}
 
 CurlTransport::TransferId CurlTransport::start(HttpRequest request, ChunkHandler on_chunk,
                                                DoneHandler on_done) {
-  return impl_->start(std::move(request), std::move(on_chunk), std::move(on_done));
+  return impl().start(std::move(request), std::move(on_chunk), std::move(on_done));
 }
 
-void CurlTransport::cancel(TransferId id) { impl_->cancel(id); }
+void CurlTransport::cancel(TransferId id) { impl().cancel(id); }
 
 }  // namespace lamp::upstream

@@ -41,6 +41,19 @@ TEST_F(ChatTest, ForwardsBodyAndHeadersExactly) {
   EXPECT_EQ(req["body"], expected);
 }
 
+// An idle lamp does not map libcurl (and the TLS, Kerberos, LDAP libraries it links): it is
+// loaded by the first upstream call, which then works as usual.
+TEST_F(ChatTest, LibcurlIsLoadedByTheFirstUpstreamCall) {
+  start();
+  auto c = client();
+  EXPECT_EQ(c.call("ping", json::object()), "pong");
+  auto maps = [this] { return harness::read_file("/proc/" + std::to_string(server->pid()) + "/maps"); };
+  EXPECT_EQ(maps().find("libcurl"), std::string::npos);
+  auto reply = call_raw(c, user_message("Say hello"));
+  ASSERT_TRUE(reply.contains("result")) << reply;
+  EXPECT_NE(maps().find("libcurl"), std::string::npos);
+}
+
 TEST_F(ChatTest, BaseUrlEndingInV1AndModelDefaults) {
   start({{"OPENAI_BASE_URL", ""}, {"OPENAI_API_BASE", fake.base_url() + "/v1/"},
          {"LAMP_DEFAULT_MODEL", "house-model"}});
