@@ -138,20 +138,33 @@
 (advice-add 'lamp--module-receive :around #'lamp-bench--timed)
 (advice-add 'lamp--elisp-filter :around #'lamp-bench--timed)
 
+(defvar lamp-bench--gc-stamps nil
+  "When each garbage collection of the current lateness run ended.")
+
+(defun lamp-bench--note-gc ()
+  "Record when a garbage collection ended (on `post-gc-hook')."
+  (push (float-time) lamp-bench--gc-stamps))
+
 (defun lamp-bench-lateness (name client shape)
-  "Measure the worst 50 ms timer lateness for CLIENT receiving the SHAPE payload."
+  "Measure the worst 50 ms timer lateness for CLIENT receiving the SHAPE payload.
+Also how much of it the garbage collector took: the collections' total
+time, and the worst lateness of the timer ticks no collection delayed."
   (let ((reply-bytes (string-bytes (json-serialize (lamp-bench--payload shape))))
-        worst-list wall-list receive-list)
+        worst-list wall-list receive-list gc-list nogc-list)
+    (add-hook 'post-gc-hook #'lamp-bench--note-gc)
     (dotimes (_ 3)
       (let* ((done nil)
              (stamps nil)
-             (timer nil))
+             (timer nil)
+             (gc-before nil))
         ;; Building and sending the 5 MB request happen before the clock starts, and the
         ;; request is garbage by then: the figure is about the reply's arrival and conversion.
         (funcall (plist-get client :async) "test.echo" (lamp-bench--payload shape)
                  (lambda (_) (setq done (float-time))))
         (garbage-collect)
-        (setq lamp-bench--receive-time 0.0)
+        (setq lamp-bench--receive-time 0.0
+              lamp-bench--gc-stamps nil
+              gc-before gc-elapsed)
         (let ((start (float-time)))
           (setq timer (run-at-time 0.05 0.05 (lambda () (push (float-time) stamps))))
           (push start stamps)
@@ -160,21 +173,29 @@
             (while (< (float-time) until) (accept-process-output nil 0.01)))
           (cancel-timer timer)
           (let* ((times (nreverse stamps))
-                 (worst (cl-loop for (a b) on times while b maximize (- b a))))
+                 (worst (cl-loop for (a b) on times while b maximize (- b a)))
+                 (nogc (cl-loop for (a b) on times while b
+                                unless (cl-some (lambda (g) (and (> g a) (<= g b))) lamp-bench--gc-stamps)
+                                maximize (- b a))))
             (push (* 1000 (max 0 (- worst 0.05))) worst-list)
+            (push (* 1000 (max 0 (- (or nogc 0.05) 0.05))) nogc-list)
+            (push (* 1000 (- gc-elapsed gc-before)) gc-list)
             (push (* 1000 (- done start)) wall-list)
             (push (* 1000 lamp-bench--receive-time) receive-list)))))
+    (remove-hook 'post-gc-hook #'lamp-bench--note-gc)
     (let ((worst (apply #'max worst-list))
+          (worst-nogc (apply #'max nogc-list))
+          (median-gc (nth 1 (sort (copy-sequence gc-list) #'<)))
           (median (nth 1 (sort (copy-sequence worst-list) #'<)))
           (median-wall (nth 1 (sort wall-list #'<)))
           (median-receive (nth 1 (sort receive-list #'<))))
       (lamp-bench--record (format "%s/%s" name shape)
                           :worst-lateness worst :median-lateness median
                           :wall median-wall :receive median-receive)
-      (message "%-24s %-7s %4.1f MB: timer lateness worst %6.1f ms, median %6.1f ms (runs %s); reply in %4.0f ms; main thread in receive %4.0f ms"
+      (message "%-24s %-7s %4.1f MB: timer lateness worst %6.1f ms, median %6.1f ms (runs %s); reply in %4.0f ms; main thread in receive %4.0f ms; garbage collection %4.0f ms; worst without a collection %5.1f ms"
                name shape (/ reply-bytes 1048576.0) worst median
                (mapconcat (lambda (x) (format "%.0f" x)) (reverse worst-list) "/")
-               median-wall median-receive))))
+               median-wall median-receive median-gc worst-nogc))))
 
 (defun lamp-bench-small-messages (name client)
   "Measure main-thread receive time for 10000 small notifications on CLIENT."
