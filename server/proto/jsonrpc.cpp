@@ -49,6 +49,12 @@ RpcError invalid_params(std::string detail) {
 }
 
 json parse(std::string_view text) {
+  // JSON has no raw NUL (inside a string it is \u0000); nlohmann's parser would take one for
+  // the end of the input and accept the message before it, whatever follows.
+  if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
+    throw error_with_detail(code::parse_error, "Parse error",
+                            "a NUL byte at offset " + std::to_string(nul) + " (JSON text cannot contain one)");
+  }
   if (max_depth(text) > kMaxNestingDepth) {
     throw error_with_detail(code::parse_error, "Parse error",
                             "JSON nesting deeper than " + std::to_string(kMaxNestingDepth));

@@ -81,6 +81,11 @@ TEST(JsonRpc, ParseErrors) {
   EXPECT_EQ(code_of(R"({"jsonrpc":"2.0","id":1,"method":"ping","params":[-1e999]})"), rpc::code::parse_error);
   EXPECT_EQ(code_of(std::string(513, '[') + std::string(513, ']')), rpc::code::parse_error);
   EXPECT_EQ(code_of(std::string(512, '[') + std::string(512, ']')), 0);
+  // A NUL ended nlohmann's input: the message before it was accepted, whatever followed.
+  using namespace std::string_literals;
+  EXPECT_EQ(code_of("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\0garbage"s), rpc::code::parse_error);
+  EXPECT_EQ(code_of("\"a\0b\""s), rpc::code::parse_error);
+  EXPECT_EQ(code_of(R"("a\u0000b")"), 0);  // an escaped NUL is text
   // Brackets inside strings do not count as nesting.
   EXPECT_EQ(code_of("\"" + std::string(2000, '[') + "\""), 0);
 }

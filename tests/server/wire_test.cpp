@@ -245,6 +245,10 @@ TEST_F(WireTest, DeepNestingAndBadUtf8AreParseErrors) {
   EXPECT_EQ(deep["error"]["code"], -32700);
   auto utf8 = exchange(c, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"test.echo\",\"params\":[\"\xc3\x28\"]}\n");
   EXPECT_EQ(utf8["error"]["code"], -32700);
+  using namespace std::string_literals;
+  auto nul = exchange(c, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\0garbage\n"s);
+  EXPECT_EQ(nul["error"]["code"], -32700) << nul;
+  EXPECT_TRUE(nul["id"].is_null()) << nul;
   EXPECT_EQ(c.call("ping"), "pong");
 }
 
