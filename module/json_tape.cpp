@@ -144,6 +144,11 @@ bool parse_to_tape(std::string_view text, JsonTape& tape, std::string& error) {
   tape.tokens.clear();
   tape.strings.clear();
   error.clear();
+  // nlohmann takes a raw NUL for the end of the input; JSON text never has one.
+  if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
+    error = "a NUL byte at offset " + std::to_string(nul) + " (JSON text cannot contain one)";
+    return false;
+  }
   TapeBuilder builder(tape, error);
   bool ok = false;
   try {

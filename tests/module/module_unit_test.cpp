@@ -73,6 +73,10 @@ TEST(JsonTape, RejectsMalformedInput) {
     EXPECT_FALSE(parse_to_tape(bad, tape, error)) << bad;
     EXPECT_FALSE(error.empty()) << bad;
   }
+  // A raw NUL is not the end of the text: what follows it would otherwise go unread.
+  using namespace std::string_literals;
+  EXPECT_FALSE(parse_to_tape("{\"result\":1}\0garbage"s, tape, error));
+  EXPECT_NE(error.find("NUL byte at offset 12"), std::string::npos) << error;
 }
 
 TEST(JsonTape, LimitsNesting) {
