@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Runs each libFuzzer target for FUZZ_SECONDS on a copy of its seed corpus and prints the final
-# figures. Usage: fuzz/run.sh BUILD_DIR [target...]; a crash input lands in BUILD_DIR/artifacts.
+# Runs each libFuzzer target for FUZZ_SECONDS (or until FUZZ_RUNS executions, when set) on a copy
+# of its seed corpus and prints the final figures; a long run keeps growing BUILD_DIR/corpus, which
+# fuzz/minimize.sh folds back into fuzz/corpus. FUZZ_TIMEOUT: seconds one input may take (10).
+# Usage: fuzz/run.sh BUILD_DIR [target...]; a crash input lands in BUILD_DIR/artifacts.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:?usage: fuzz/run.sh BUILD_DIR [target...]}
@@ -23,8 +25,13 @@ for t in "${targets[@]}"; do
   mkdir -p "$work" "$build/artifacts"
   cp -n "$root/fuzz/corpus/$t/"* "$work/" 2>/dev/null || true
   log="$build/$t.log"
-  echo "== $t (${seconds}s)"
-  "$build/fuzz/$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+  limit=(-max_total_time="$seconds")
+  if [ -n "${FUZZ_RUNS:-}" ]; then
+    limit=(-runs="$FUZZ_RUNS")
+    [ -n "${FUZZ_SECONDS:-}" ] && limit+=(-max_total_time="$seconds")
+  fi
+  echo "== $t (${limit[*]})"
+  "$build/fuzz/$t" "${limit[@]}" -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$build/artifacts/$t-" "$work" >"$log" 2>&1
   rc=$?
   done_line=$(grep -E '^#[0-9]+[[:space:]].*cov: ' "$log" | tail -1)

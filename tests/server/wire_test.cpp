@@ -138,6 +138,44 @@ TEST_F(WireTest, SlowRequestNeverBlocksPing) {
   EXPECT_EQ((*slow)["result"], "slept");
 }
 
+// Fairness between connections: while one connection floods lamp with pipelined requests,
+// another one's requests are answered in between, not after the flood.
+TEST_F(WireTest, AFloodingConnectionDoesNotStarveAnother) {
+  constexpr int kFlood = 300000;
+  RpcClient flooder(server.socket());
+  std::atomic<int> answered{0};
+  std::atomic<bool> in_order{true};
+  std::thread reader([&] {
+    for (int i = 0; i < kFlood; ++i) {
+      auto m = flooder.read_message(60s);
+      if (!m || (*m)["id"] != i) {
+        in_order = false;
+        return;
+      }
+      ++answered;
+    }
+  });
+  std::thread writer([&] {
+    std::string chunk;
+    for (int i = 0; i < kFlood; ++i) {
+      chunk += R"({"jsonrpc":"2.0","id":)" + std::to_string(i) + R"(,"method":"ping"})" "\n";
+      if (chunk.size() > (64u << 10) || i + 1 == kFlood) {
+        flooder.send_raw(chunk);
+        chunk.clear();
+      }
+    }
+  });
+  while (answered.load() == 0 && in_order.load()) std::this_thread::sleep_for(1ms);  // the flood is on
+  RpcClient other(server.socket());
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(other.call("ping"), "pong");
+  const int flood_done_then = answered.load();
+  writer.join();
+  reader.join();
+  EXPECT_TRUE(in_order.load());
+  EXPECT_EQ(answered.load(), kFlood);
+  EXPECT_LT(flood_done_then, kFlood) << "the other connection waited for the whole flood";
+}
+
 TEST_F(WireTest, ManyConcurrentClientsGetTheirOwnReplies) {
   constexpr int kClients = 32;
   constexpr int kRequests = 200;
