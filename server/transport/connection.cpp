@@ -33,14 +33,18 @@ void Connection::start() {
   read();
 }
 
-// Reads into the connection's small inbox, speculatively: when bytes are already there no
-// readiness wait is armed (asio's async_wait re-arms epoll with a syscall each time, one per
-// request). A full inbox is followed by one read into the server's shared buffer, so a burst
-// still moves up to 64 KiB per turn while an idle connection holds only the inbox.
+// Waits for readability, then reads into the server's shared buffer: an idle connection holds
+// no read buffer of its own (one event loop thread, so one buffer serves every connection).
 void Connection::read() {
-  socket_.async_read_some(
-      boost::asio::buffer(inbox_), [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
+  socket_.async_wait(
+      Socket::wait_read, [self = shared_from_this()](boost::system::error_code ec) {
         if (self->closed_ || self->reading_stopped_) return;
+        std::size_t n = 0;
+        if (!ec) n = self->socket_.read_some(boost::asio::buffer(self->scratch_), ec);
+        if (ec == boost::asio::error::would_block || ec == boost::asio::error::try_again) {
+          self->read();
+          return;
+        }
         if (ec) {
           // A client that only shut down its sending side (`nc` at end of input) still gets
           // its replies; one that is gone has its calls cancelled at once.
@@ -51,13 +55,7 @@ void Connection::read() {
           }
           return;
         }
-        self->splitter_.feed(std::string_view(self->inbox_.data(), n));
-        if (n == self->inbox_.size()) {
-          boost::system::error_code more_ec;
-          const std::size_t more = self->socket_.read_some(boost::asio::buffer(self->scratch_), more_ec);
-          // would_block: nothing more yet; another error comes back on the next read.
-          if (!more_ec) self->splitter_.feed(std::string_view(self->scratch_.data(), more));
-        }
+        self->splitter_.feed(std::string_view(self->scratch_.data(), n));
         while (auto frame = self->splitter_.next()) {
           self->dispatcher_->on_frame(std::move(*frame));
           if (self->closed_) return;

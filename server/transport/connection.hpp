@@ -48,7 +48,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void flush();
 
   Socket socket_;
-  std::array<char, 2048> inbox_;  // what one read takes first (most requests fit)
   ReadBuffer& scratch_;
   ConnectionLimits limits_;
   proto::FrameSplitter splitter_;
