@@ -50,6 +50,7 @@ bench-chat: build
 # Every benchmark, lamp and its baselines side by side in one run; writes docs/benchmarks.md
 # and the plots in docs/bench/ (figures only; nothing here fails on a missed target).
 bench: build
+	scripts/deps.sh bench
 	bench/run-all.sh $(BUILD)
 
 # 1000 connections x 1000 mixed requests, every reply checked; RSS and fds before/after (bench/README.md).

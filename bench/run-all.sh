@@ -275,6 +275,11 @@ log "context: bench/context/run.sh"
 "$root/bench/context/run.sh" "$BUILD" >"$DIR/context.txt" 2>&1 ||
   echo "run-all.sh: the context bench failed: $(tail -n 1 "$DIR/context.txt")" >&2
 
+# ---- profile: where lamp's time goes under 64 ping clients (needs linux-perf) ----------------
+log "profile: bench/profile/run.sh"
+"$root/bench/profile/run.sh" "$BUILD" >"$DIR/profile.txt" 2>&1 ||
+  echo "run-all.sh: the profile failed: $(tail -n 1 "$DIR/profile.txt")" >&2
+
 # ---- report ---------------------------------------------------------------------------------
 log "report: $DOCS/benchmarks.md, $DOCS/bench/*.png"
 echo "elapsed_s: $((SECONDS - T0))" >>"$DIR/machine.txt"

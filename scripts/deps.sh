@@ -14,6 +14,10 @@ packages=(
 if [[ "${1:-}" == fuzz ]]; then
   packages+=(clang-16 libclang-rt-16-dev)
 fi
+# `scripts/deps.sh bench`: also perf, which `make bench` profiles lamp with (bench/profile/run.sh).
+if [[ "${1:-}" == bench ]]; then
+  packages+=(linux-perf)
+fi
 
 # Node.js runs the ACP conformance tests; any existing install (e.g. NodeSource) will do.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then

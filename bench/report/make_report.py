@@ -281,7 +281,7 @@ plot '{rdir / 'diff.dat'}' using 1:2 with linespoints lw 2 title 'lamp (in-proce
     if missed:
         w("### Missed targets: what limits them")
         w("")
-        notes = limits_notes(res, get, elate, diff_rows, over)
+        notes = limits_notes(res, get, elate, diff_rows, over, rdir)
         for name, _goal, fig, rat, _ok in missed:
             w(f"- **{name}**: {fig} ({rat}). {notes.get(name, '')}")
         w("")
@@ -433,6 +433,9 @@ plot '{rdir / 'diff.dat'}' using 1:2 with linespoints lw 2 title 'lamp (in-proce
             "From `bench/rebase/run.sh`: `rebase_diff`, what `wisp.rebase` runs when a hunk is applied "
             "after the buffer changed (docs/patch-format.md), next to one `git merge-file -p` process "
             "on the same three texts. With a conflict every hunk is merged on its own.")
+    section("Profile: lamp under 64 ping clients", "profile", "Profile of lamp under 64 ping clients",
+            "From `bench/profile/run.sh` (linux-perf): lamp pinned to one CPU while 64 clients ping it "
+            "from the other; the system calls it makes per request, and where its CPU time goes.")
     section("Context: repo map and excerpts", "context", "Repo map and excerpts",
             "From `bench/context/run.sh`: the repo map `wisp.patch` sends (universal-ctags, cached per "
             "project root) built without and with the cache, and the excerpt sent for one comment in "
@@ -449,18 +452,27 @@ plot '{rdir / 'diff.dat'}' using 1:2 with linespoints lw 2 title 'lamp (in-proce
     print(f"wrote {docs / 'benchmarks.md'} and {', '.join(made) or 'no plots'} in {plots}")
 
 
-def limits_notes(res, get, elate, diff_rows, over):
+def limits_notes(res, get, elate, diff_rows, over, rdir):
     """A sentence per target on what limits it, from the figures of this run."""
     notes = {}
     lat_cpu = statistics.median(get("ping", "lamp", "throughput", 64, "load_cpu_pct") or [0])
+    prof = (rdir / "profile.txt").read_text() if (rdir / "profile.txt").exists() else ""
+    m = re.search(r"([\d.]+) syscalls per request", prof)
+    k = re.search(r"([\d.]+)%\s+\[kernel\.kallsyms\]", prof)
+    if m and k:
+        profile = (f"Profile (section below): {m[1]} system calls per request — recv, send, and the epoll_ctl "
+                   "with which asio 1.74 re-arms a readiness wait (a speculative read costs an EAGAIN recv "
+                   f"instead; measured, no better) — and {k[1]}% of lamp's CPU in the kernel, most of it "
+                   "waking the client on send (pvm_irq_enable under this VM); the rest is user space: libc's "
+                   "recv/send, JSON parse and serialise, allocation, asio's bookkeeping. The ceiling pays "
+                   "two system calls and no JSON.")
+    else:
+        profile = "Not profiled in this run (bench/profile/run.sh needs linux-perf)."
     notes["ping p50, 1 client"] = (
-        "Not profiled in this run. The ceiling copies the id without parsing JSON; lamp parses the "
-        "request, dispatches it and serialises a reply, so at ~10 µs per round trip a few µs of JSON "
-        "work decides the ratio.")
+        profile + " At ~10 µs per round trip, the extra system call and a few µs of JSON work decide the ratio.")
     notes["throughput, 64 clients"] = (
-        f"Not profiled in this run. The server is pinned to one CPU and the load generator used a median "
-        f"{lat_cpu:.0f}% of the other, so the load generator is not the limit: lamp's per-request cost "
-        "(JSON parse, dispatch, serialise, and any hand-off between its threads, which share the one CPU) is.")
+        f"The server is pinned to one CPU and the load generator used a median {lat_cpu:.0f}% of the other, "
+        "so the load generator is not the limit: lamp's per-request cost is. " + profile)
     lo = statistics.median(over["lamp"]) if over["lamp"] else None
     notes["proxy overhead p50"] = (
         f"The added {lo:.0f} µs is lamp's request handling plus its own HTTP client round trip to the upstream."
