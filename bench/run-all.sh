@@ -260,25 +260,16 @@ else
   echo "skipped: emacs missing" >"$DIR/wisp.txt"
 fi
 
-# ---- check: syntax checker time per language ------------------------------------------------
-log "check: bench/check/run.sh"
-"$root/bench/check/run.sh" "$BUILD" >"$DIR/check.txt" 2>&1 ||
-  echo "run-all.sh: the check bench failed: $(tail -n 1 "$DIR/check.txt")" >&2
-
-# ---- rebase: wisp.rebase merge time on 10k-line buffers ------------------------------------
-log "rebase: bench/rebase/run.sh"
-"$root/bench/rebase/run.sh" "$BUILD" >"$DIR/rebase.txt" 2>&1 ||
-  echo "run-all.sh: the rebase bench failed: $(tail -n 1 "$DIR/rebase.txt")" >&2
-
-# ---- context: repo map time and size, excerpt size ------------------------------------------
-log "context: bench/context/run.sh"
-"$root/bench/context/run.sh" "$BUILD" >"$DIR/context.txt" 2>&1 ||
-  echo "run-all.sh: the context bench failed: $(tail -n 1 "$DIR/context.txt")" >&2
-
-# ---- profile: where lamp's time goes under 64 ping clients (needs linux-perf) ----------------
-log "profile: bench/profile/run.sh"
-"$root/bench/profile/run.sh" "$BUILD" >"$DIR/profile.txt" 2>&1 ||
-  echo "run-all.sh: the profile failed: $(tail -n 1 "$DIR/profile.txt")" >&2
+# ---- sections printed by one script each: checks, rebase, context, profile ------------------
+#   check:   syntax checker time per language
+#   rebase:  wisp.rebase merge time on 10k-line buffers
+#   context: repo map time and size, excerpt size
+#   profile: where lamp's time goes under 64 ping clients (needs linux-perf)
+for section in check rebase context profile; do
+  log "$section: bench/$section/run.sh"
+  "$root/bench/$section/run.sh" "$BUILD" >"$DIR/$section.txt" 2>&1 ||
+    echo "run-all.sh: the $section bench failed: $(tail -n 1 "$DIR/$section.txt")" >&2
+done
 
 # ---- report ---------------------------------------------------------------------------------
 log "report: $DOCS/benchmarks.md, $DOCS/bench/*.png"
