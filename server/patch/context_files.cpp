@@ -3,6 +3,7 @@
 #include "patch/context_files.hpp"
 
 #include "patch/errors.hpp"
+#include "patch/text_lines.hpp"
 #include "proto/utf8.hpp"
 
 #include <filesystem>
@@ -26,13 +27,6 @@ std::string normal_relative(const std::string& path) {
   std::string out = normal.generic_string();
   if (out.ends_with('/')) return "";  // a directory
   return out;
-}
-
-bool has_control_character(const std::string& s) {
-  for (unsigned char c : s) {
-    if (c < 0x20 || c == 0x7f) return true;
-  }
-  return false;
 }
 
 }  // namespace

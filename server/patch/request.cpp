@@ -58,10 +58,6 @@ std::optional<std::string> optional_string(const json& object, const char* key) 
   return value->get<std::string>();
 }
 
-bool has_control_character(std::string_view s) {
-  return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; });
-}
-
 std::filesystem::path expand_home(std::string_view path, std::string_view home) {
   if (!home.empty() && (path == "~" || path.starts_with("~/"))) {
     return std::filesystem::path(home) / std::filesystem::path(path.substr(path.size() > 1 ? 2 : 1));

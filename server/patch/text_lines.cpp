@@ -151,4 +151,8 @@ std::string ascii_lower(std::string_view s) {
   return out;
 }
 
+bool has_control_character(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; });
+}
+
 }  // namespace lamp::patch

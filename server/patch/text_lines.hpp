@@ -57,4 +57,7 @@ std::size_t indent_columns(std::string_view indent);
 // ASCII lower-casing (enough for marker and phrase detection).
 std::string ascii_lower(std::string_view s);
 
+// A C0 control character or DEL: what a diff header cannot carry unquoted.
+bool has_control_character(std::string_view s);
+
 }  // namespace lamp::patch
