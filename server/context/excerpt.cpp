@@ -95,6 +95,19 @@ void omitted(std::string& out, std::size_t first, std::size_t last, const std::v
 
 }  // namespace
 
+std::vector<ByteRange> definition_lines(std::string_view text, const std::vector<Tag>& tags,
+                                        const std::unordered_set<std::string_view>& names) {
+  const auto starts = line_starts(text);
+  std::vector<ByteRange> out;
+  for (const Tag& tag : tags) {
+    if (outline_depth(tag) != 0 || !names.contains(tag.name) || tag.line == 0 || tag.line > starts.size()) continue;
+    const std::size_t end = tag.line < starts.size() ? starts[tag.line] : text.size();
+    out.push_back({starts[tag.line - 1], end});
+  }
+  std::sort(out.begin(), out.end(), [](const ByteRange& a, const ByteRange& b) { return a.begin < b.begin; });
+  return out;
+}
+
 std::string excerpt(std::string_view text, const std::vector<ByteRange>& selections, const std::vector<Tag>* tags,
                     const ExcerptOptions& options) {
   const auto starts = line_starts(text);

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 namespace lamp::context {
@@ -45,6 +46,12 @@ struct ExcerptOptions {
   std::size_t merge_gap_lines = 3;         // windows closer than this become one
   std::size_t max_outline_lines = 120;     // definitions listed in all, the nearest to a window first
 };
+
+// The first line of each top-level definition of `text` (from `tags`) whose name is in `names`,
+// as byte ranges in ascending order: what an excerpt of a file without a selection keeps
+// (excerpt() widens each to its whole definition).
+std::vector<ByteRange> definition_lines(std::string_view text, const std::vector<Tag>& tags,
+                                        const std::unordered_set<std::string_view>& names);
 
 // The excerpt of `text` around `selections`. `tags` (e.g. from CtagsTool::tags_of_text, may be
 // null) give each selection its enclosing definition (the outermost one, with a known end line,

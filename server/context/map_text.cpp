@@ -14,8 +14,9 @@ bool is_word_char(char c, bool dash) {
          c == '$' || (dash && c == '-');
 }
 
-// Identifiers of `text`: C-like words, and also Lisp-like words that may contain "-".
-std::unordered_set<std::string_view> identifiers(std::string_view text) {
+}  // namespace
+
+std::unordered_set<std::string_view> used_names(std::string_view text) {
   std::unordered_set<std::string_view> words;
   for (const bool dash : {false, true}) {
     std::size_t i = 0;
@@ -32,6 +33,8 @@ std::unordered_set<std::string_view> identifiers(std::string_view text) {
   }
   return words;
 }
+
+namespace {
 
 // Files of one family can use each other's names; 0 when the extension is unknown.
 int language_family(std::string_view path) {
@@ -114,7 +117,7 @@ std::vector<std::string> outline_lines(const FileOutline& file) {
 
 std::string render_repo_map(const std::vector<FileOutline>& files, std::string_view current_rel,
                             std::string_view current_text, std::size_t max_bytes) {
-  auto used = identifiers(current_text);
+  auto used = used_names(current_text);
   for (const auto& file : files)
     if (file.path == current_rel)
       for (const auto& tag : *file.tags) used.erase(tag.name);

@@ -7,9 +7,14 @@
 
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 namespace lamp::context {
+
+// The names `text` uses, as the map ranks by them: C-like words and Lisp-like words that may
+// contain "-", at least 3 characters, not starting with a digit (views into `text`).
+std::unordered_set<std::string_view> used_names(std::string_view text);
 
 struct FileOutline {
   std::string_view path;         // relative to the project root, "/"-separated

@@ -3,13 +3,12 @@
 #include "methods/project_context.hpp"
 
 #include "context/excerpt.hpp"
+#include "context/map_text.hpp"
 
-#include <algorithm>
-#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
-#include <set>
+#include <unordered_set>
 
 namespace lamp::methods {
 namespace {
@@ -36,44 +35,6 @@ std::string root_directory(const std::string& root) {
   return out;
 }
 
-// The identifiers of `text` (letters, digits, "_"; not starting with a digit).
-std::set<std::string, std::less<>> identifiers(std::string_view text) {
-  std::set<std::string, std::less<>> out;
-  auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
-  for (std::size_t i = 0; i < text.size();) {
-    if (!word(text[i])) {
-      ++i;
-      continue;
-    }
-    std::size_t j = i;
-    while (j < text.size() && word(text[j])) ++j;
-    if (!std::isdigit(static_cast<unsigned char>(text[i]))) out.emplace(text.substr(i, j - i));
-    i = j;
-  }
-  return out;
-}
-
-// A file of `files` has no selection: its excerpt keeps the top-level definitions whose names
-// the request's file uses, as the lines they start on (excerpt() widens each to its definition).
-std::vector<context::ByteRange> used_definitions(std::string_view text, const std::vector<context::Tag>& tags,
-                                                 const std::set<std::string, std::less<>>& used) {
-  std::vector<std::size_t> line_starts{0};
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\n') line_starts.push_back(i + 1);
-  }
-  std::vector<context::ByteRange> out;
-  for (const context::Tag& tag : tags) {
-    if (context::outline_depth(tag) != 0 || !used.contains(tag.name) || tag.line == 0 || tag.line > line_starts.size()) {
-      continue;
-    }
-    const std::size_t begin = line_starts[tag.line - 1];
-    const std::size_t end = tag.line < line_starts.size() ? line_starts[tag.line] : text.size();
-    out.push_back({begin, end});
-  }
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.begin < b.begin; });
-  return out;
-}
-
 }  // namespace
 
 ProjectContext::ProjectContext(ProjectContextOptions options)
@@ -87,14 +48,15 @@ patch::PromptContext ProjectContext::prompt_for(const patch::PatchRequest& reque
     }
   }
   out.excerpt_note = std::string(context::kExcerptFormatNote);
-  auto used = std::make_shared<const std::set<std::string, std::less<>>>(identifiers(request.buffer_text));
+  // Views into request.buffer_text, which outlives the prompt context (see the header).
+  auto used = std::make_shared<const std::unordered_set<std::string_view>>(context::used_names(request.buffer_text));
   out.excerpt = [this, used](std::string_view path, std::string_view text,
                              const std::vector<patch::ByteRange>& keep) -> std::optional<std::string> {
     if (text.size() <= options_.full_file_bytes) return std::nullopt;
     std::vector<context::ByteRange> selections;
     for (const auto& r : keep) selections.push_back({r.begin, r.end});
     const auto tags = maps_.ctags().tags_of_text(text, std::string(path));
-    if (selections.empty() && tags) selections = used_definitions(text, *tags, *used);
+    if (selections.empty() && tags) selections = context::definition_lines(text, *tags, *used);
     return context::excerpt(text, selections, tags ? &*tags : nullptr);
   };
   return out;

@@ -26,7 +26,7 @@ class ProjectContext {
 
   // Blocking (runs ctags and git; call it on the cpu pool): the map of the request's project
   // (unless `context.repo_map` is false or there is no project root) and the excerpter. The
-  // excerpter it returns refers to this object, which must outlive the call.
+  // excerpter refers to this object and to `request`, which must outlive it.
   patch::PromptContext prompt_for(const patch::PatchRequest& request);
 
   // server.describe's `context`: {repo_map: {available, status, max_bytes}, full_file_bytes}.
