@@ -113,11 +113,6 @@ Inbound to_inbound(proto::Frame&& frame, const ConnectionOptions& options, std::
 
 }  // namespace
 
-void UniqueFd::reset(int fd) {
-  if (fd_ >= 0) ::close(fd_);
-  fd_ = fd;
-}
-
 Connection::Connection(const std::string& path, UniqueFd wake_fd, ConnectionOptions options)
     : options_(options), socket_(connect_unix(path)), wake_emacs_(std::move(wake_fd)) {
   int fds[2];

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "json_tape.hpp"
+#include "proto/unique_fd.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -18,28 +19,7 @@
 
 namespace lamp::module {
 
-// Owns one file descriptor.
-class UniqueFd {
- public:
-  UniqueFd() = default;
-  explicit UniqueFd(int fd) : fd_(fd) {}
-  UniqueFd(UniqueFd&& o) noexcept : fd_(o.release()) {}
-  UniqueFd& operator=(UniqueFd&& o) noexcept {
-    if (this != &o) reset(o.release());
-    return *this;
-  }
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  ~UniqueFd() { reset(); }
-
-  int get() const { return fd_; }
-  explicit operator bool() const { return fd_ >= 0; }
-  int release() { return std::exchange(fd_, -1); }
-  void reset(int fd = -1);
-
- private:
-  int fd_ = -1;
-};
+using proto::UniqueFd;
 
 // Connecting failed (no server, refused, bad path): the message says why.
 class ConnectError : public std::runtime_error {

@@ -1,123 +1,164 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Connection implementation on Boost.Asio; everything runs on the server's executor.
+// Connection implementation: non-blocking recv/send on the event loop thread, readiness from the
+// Poller (level-triggered: one read per ready socket per pass keeps connections fair).
 #include "transport/connection.hpp"
 
 #include "log.hpp"
 
-#include <boost/asio/buffer.hpp>
-#include <boost/asio/write.hpp>
-
 #include <poll.h>
+#include <sys/socket.h>
+
+#include <cerrno>
 
 namespace lamp::transport {
 
-Connection::Connection(Socket socket, const rpc::MethodRegistry& registry,
+namespace {
+// An output buffer that grew past this for one big reply is given back once it is sent.
+constexpr std::size_t kKeptOutputCapacity = 64 * 1024;
+}  // namespace
+
+Connection::Connection(proto::UniqueFd socket, boost::asio::any_io_executor executor,
+                       Poller& poller, const rpc::MethodRegistry& registry,
                        rpc::DispatchStats& stats, ConnectionLimits limits, ReadBuffer& scratch,
                        ClosedHandler on_closed)
     : socket_(std::move(socket)),
+      poller_(poller),
       scratch_(scratch),
       limits_(limits),
       splitter_(limits.max_message_bytes),
       on_closed_(std::move(on_closed)) {
-  // The writer holds the connection weakly: a dispatcher outliving its socket writes nothing.
+  // The writer points at this connection; the destructor silences it before the connection goes.
   dispatcher_ = std::make_shared<rpc::Dispatcher>(
-      registry, socket_.get_executor(), stats, limits.max_message_bytes,
+      registry, std::move(executor), stats, limits.max_message_bytes,
       [this](std::string bytes) { write(std::move(bytes)); });
 }
 
-// The dispatcher's writer points at this connection; silence it before the connection goes.
-Connection::~Connection() { dispatcher_->close(); }
+Connection::~Connection() {
+  dispatcher_->close();
+  if (!closed_) poller_.remove(socket_.get(), *this);
+}
 
 void Connection::start() {
-  socket_.non_blocking(true);
-  read();
+  watching_ = EPOLLIN;
+  poller_.add(socket_.get(), *this, watching_);
 }
 
-// Waits for readability, then reads into the server's shared buffer: an idle connection holds
-// no read buffer of its own (one event loop thread, so one buffer serves every connection).
+void Connection::on_events(std::uint32_t events) {
+  const auto self = shared_from_this();  // closing below must not end this call's object
+  if (!reading_stopped_ && (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) != 0) read();
+  if (closed_) return;
+  if ((events & EPOLLOUT) != 0) flush();
+  if (closed_) return;
+  // Reading has stopped and the peer is gone too: nobody is left to write to.
+  if (reading_stopped_ && (events & (EPOLLHUP | EPOLLERR)) != 0) close();
+}
+
+// One recv per ready pass into the server's shared buffer: an idle connection holds no read
+// buffer of its own (one event loop thread, so one buffer serves every connection).
 void Connection::read() {
-  socket_.async_wait(
-      Socket::wait_read, [self = shared_from_this()](boost::system::error_code ec) {
-        if (self->closed_ || self->reading_stopped_) return;
-        std::size_t n = 0;
-        if (!ec) n = self->socket_.read_some(boost::asio::buffer(self->scratch_), ec);
-        if (ec == boost::asio::error::would_block || ec == boost::asio::error::try_again) {
-          self->read();
-          return;
-        }
-        if (ec) {
-          // A client that only shut down its sending side (`nc` at end of input) still gets
-          // its replies; one that is gone has its calls cancelled at once.
-          if (ec == boost::asio::error::eof && !self->peer_hung_up()) {
-            self->stop_reading();
-          } else {
-            self->close();
-          }
-          return;
-        }
-        self->splitter_.feed(std::string_view(self->scratch_.data(), n));
-        while (auto frame = self->splitter_.next()) {
-          self->dispatcher_->on_frame(std::move(*frame));
-          if (self->closed_) return;
-        }
-        self->read();
-      });
+  const ssize_t n = ::recv(socket_.get(), scratch_.data(), scratch_.size(), MSG_DONTWAIT);
+  if (n < 0) {
+    if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) close();
+    return;
+  }
+  if (n == 0) {
+    // A client that only shut down its sending side (`nc` at end of input) still gets its
+    // replies; one that is gone has its calls cancelled at once.
+    if (peer_hung_up()) {
+      close();
+    } else {
+      stop_reading();
+    }
+    return;
+  }
+  splitter_.feed(std::string_view(scratch_.data(), static_cast<std::size_t>(n)));
+  gathering_ = true;
+  while (auto frame = splitter_.next()) {
+    dispatcher_->on_frame(std::move(*frame));
+    if (closed_) return;
+  }
+  gathering_ = false;
+  flush();
 }
 
-bool Connection::peer_hung_up() {
-  pollfd pfd{socket_.native_handle(), POLLOUT, 0};
+bool Connection::peer_hung_up() const {
+  pollfd pfd{socket_.get(), POLLOUT, 0};
   return ::poll(&pfd, 1, 0) < 0 || (pfd.revents & (POLLHUP | POLLERR)) != 0;
 }
 
 void Connection::write(std::string bytes) {
   if (closed_) return;
-  if (pending_.empty()) {
-    pending_ = std::move(bytes);
+  if (output_sent_ == output_.size() && output_.capacity() < bytes.size()) {
+    output_ = std::move(bytes);
+    output_sent_ = 0;
   } else {
-    pending_ += bytes;
+    output_ += bytes;
   }
-  if (pending_.size() + writing_.size() > limits_.max_output_bytes) {
-    log::warn("dropping a client that does not read its replies (",
-              pending_.size() + writing_.size(), " bytes waiting)");
+  const std::size_t waiting = output_.size() - output_sent_;
+  if (waiting > limits_.max_output_bytes) {
+    log::warn("dropping a client that does not read its replies (", waiting, " bytes waiting)");
     close();
     return;
   }
-  if (writing_.empty()) flush();
+  // Replies made while a read is dispatched go out together at its end; a socket that is full
+  // is written when the poller says it has room.
+  if (!gathering_ && (watching_ & EPOLLOUT) == 0) flush();
 }
 
 void Connection::flush() {
-  writing_ = std::move(pending_);
-  pending_.clear();
-  boost::asio::async_write(
-      socket_, boost::asio::buffer(writing_),
-      [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
-        self->writing_.clear();
-        if (self->closed_) return;
-        if (ec) {
-          self->close();
-        } else if (!self->pending_.empty()) {
-          self->flush();
-        } else if (self->reading_stopped_ && self->dispatcher_->in_flight() == 0) {
-          self->close();
-        }
-      });
+  while (output_sent_ < output_.size()) {
+    const ssize_t n = ::send(socket_.get(), output_.data() + output_sent_,
+                             output_.size() - output_sent_, MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (n >= 0) {
+      output_sent_ += static_cast<std::size_t>(n);
+    } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      break;
+    } else if (errno != EINTR) {
+      close();
+      return;
+    }
+  }
+  if (output_sent_ == output_.size()) {
+    if (output_.capacity() > kKeptOutputCapacity) {
+      std::string().swap(output_);
+    } else {
+      output_.clear();
+    }
+    output_sent_ = 0;
+  } else if (output_sent_ > output_.size() / 2) {
+    output_.erase(0, output_sent_);  // at most once per half of the buffer sent
+    output_sent_ = 0;
+  }
+  watch();
+  if (reading_stopped_ && output_.empty() && in_flight() == 0) close();
+}
+
+// Asks the poller for what the connection can use now: input unless reading stopped, room to
+// write while output waits.
+void Connection::watch() {
+  if (closed_) return;
+  const std::uint32_t wanted =
+      (reading_stopped_ ? 0u : std::uint32_t{EPOLLIN}) | (output_.empty() ? 0u : std::uint32_t{EPOLLOUT});
+  if (wanted == watching_) return;
+  poller_.modify(socket_.get(), *this, wanted);
+  watching_ = wanted;
 }
 
 void Connection::stop_reading() {
-  if (closed_) return;
+  if (closed_ || reading_stopped_) return;
   reading_stopped_ = true;
-  boost::system::error_code ignored;
-  socket_.shutdown(Socket::shutdown_receive, ignored);
-  if (writing_.empty() && pending_.empty() && dispatcher_->in_flight() == 0) close();
+  ::shutdown(socket_.get(), SHUT_RD);
+  flush();
 }
 
 void Connection::close() {
   if (closed_) return;
   closed_ = true;
-  std::string().swap(pending_);  // a dropped slow reader's backlog goes at once
+  std::string().swap(output_);  // a dropped slow reader's backlog goes at once
   dispatcher_->close();
-  boost::system::error_code ignored;
-  socket_.close(ignored);
+  poller_.remove(socket_.get(), *this);
+  watching_ = 0;
+  socket_.reset();
   if (on_closed_) on_closed_(this);
 }
 

@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Connection: one client on the Unix socket. Reads bytes, splits frames, hands them to its
-// Dispatcher, and writes replies with coalescing and a bounded output buffer.
+// Connection: one client on the Unix socket. Reads bytes when the Poller says so, splits frames,
+// hands them to its Dispatcher, and writes replies through one bounded output buffer.
 #pragma once
 
 #include "proto/frame_splitter.hpp"
+#include "proto/unique_fd.hpp"
 #include "rpc/dispatcher.hpp"
+#include "transport/poller.hpp"
 
-#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/any_io_executor.hpp>
 
 #include <array>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -21,14 +24,15 @@ struct ConnectionLimits {
   std::size_t max_output_bytes = 64u << 20;
 };
 
-class Connection : public std::enable_shared_from_this<Connection> {
+class Connection : public std::enable_shared_from_this<Connection>, private Poller::Watcher {
  public:
-  using Socket = boost::asio::local::stream_protocol::socket;
   using ClosedHandler = std::function<void(Connection*)>;
   // Shared by every connection of one event loop thread.
   using ReadBuffer = std::array<char, 64 * 1024>;
 
-  Connection(Socket socket, const rpc::MethodRegistry& registry, rpc::DispatchStats& stats,
+  // `socket` is a connected, non-blocking stream socket; the connection owns it.
+  Connection(proto::UniqueFd socket, boost::asio::any_io_executor executor, Poller& poller,
+             const rpc::MethodRegistry& registry, rpc::DispatchStats& stats,
              ConnectionLimits limits, ReadBuffer& scratch, ClosedHandler on_closed);
   ~Connection();
   Connection(const Connection&) = delete;
@@ -42,19 +46,27 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::size_t in_flight() const { return dispatcher_ ? dispatcher_->in_flight() : 0; }
 
  private:
+  void on_events(std::uint32_t events) override;
   void read();
-  bool peer_hung_up();
+  bool peer_hung_up() const;
   void write(std::string bytes);
+  // Sends what the output buffer holds until it is empty or the socket is full.
   void flush();
+  void watch();
+  void close_if_done();
 
-  Socket socket_;
+  proto::UniqueFd socket_;
+  Poller& poller_;
   ReadBuffer& scratch_;
   ConnectionLimits limits_;
   proto::FrameSplitter splitter_;
   std::shared_ptr<rpc::Dispatcher> dispatcher_;
   ClosedHandler on_closed_;
-  std::string pending_;  // output not yet handed to the socket
-  std::string writing_;  // output being written
+  std::string output_;         // replies not yet taken by the socket, from output_sent_ on
+  std::size_t output_sent_ = 0;
+  std::uint32_t watching_ = 0;  // the events asked of the poller
+  // While a read's frames are dispatched, replies ready at once gather and go in one send.
+  bool gathering_ = false;
   bool reading_stopped_ = false;
   bool closed_ = false;
 };

@@ -20,7 +20,8 @@ Server::Server(boost::asio::io_context& io, ServerOptions options,
       registry_(registry),
       stats_(stats),
       acceptor_(io),
-      timer_(io) {}
+      timer_(io),
+      poller_(io) {}
 
 Server::~Server() {
   for (auto& [_, conn] : std::exchange(connections_, {})) conn->close();
@@ -62,8 +63,12 @@ void Server::accept() {
 
 void Server::take(Protocol::socket socket) {
   if (!admit(socket)) return;
-  auto conn = std::make_shared<Connection>(std::move(socket), registry_, stats_,
-                                           options_.limits, *read_buffer_, [this](Connection* c) {
+  // The connection does its own I/O through the poller (see poller.hpp), so asio lets go of
+  // the socket.
+  proto::UniqueFd fd(socket.release());
+  auto conn = std::make_shared<Connection>(std::move(fd), io_.get_executor(), poller_, registry_,
+                                           stats_, options_.limits, *read_buffer_,
+                                           [this](Connection* c) {
                                              // Deferred: the connection may be mid-callback.
                                              boost::asio::post(io_, [this, c] {
                                                connections_.erase(c);

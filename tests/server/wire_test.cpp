@@ -176,6 +176,26 @@ TEST_F(WireTest, AFloodingConnectionDoesNotStarveAnother) {
   EXPECT_LT(flood_done_then, kFlood) << "the other connection waited for the whole flood";
 }
 
+// Replies far larger than the socket's buffer, to a client that starts reading late: lamp keeps
+// what the socket cannot take and sends it as room appears, every byte and in order.
+TEST_F(WireTest, AClientThatReadsLateGetsEveryReplyIntact) {
+  constexpr int kRequests = 400;
+  RpcClient c(server.socket());
+  auto payload = [](int i) { return std::string(40000, static_cast<char>('a' + i % 26)) + std::to_string(i); };
+  for (int i = 0; i < kRequests; ++i) {
+    c.send_raw(proto::dump(proto::make_request(i, "test.echo", {{"text", payload(i)}})) + "\n");
+  }
+  // Up to 16 MB of replies are waiting for the client now.
+  std::this_thread::sleep_for(300ms);
+  for (int i = 0; i < kRequests; ++i) {
+    auto m = c.read_message(10s);
+    ASSERT_TRUE(m) << "reply " << i << " never came";
+    ASSERT_EQ((*m)["id"], i);
+    ASSERT_EQ((*m)["result"]["text"], payload(i));
+  }
+  EXPECT_EQ(c.call("ping"), "pong") << "the connection was dropped";
+}
+
 TEST_F(WireTest, ManyConcurrentClientsGetTheirOwnReplies) {
   constexpr int kClients = 32;
   constexpr int kRequests = 200;
