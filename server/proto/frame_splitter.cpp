@@ -3,7 +3,6 @@
 #include "proto/frame_splitter.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 
 namespace lamp::proto {
@@ -14,10 +13,13 @@ constexpr std::size_t kMaxHeaderBytes = 8192;
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
+// Header names are ASCII; the C library's tolower would consult the locale for every byte.
+char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; }
+
 bool iequals_prefix(std::string_view text, std::string_view prefix) {
   const std::size_t n = std::min(text.size(), prefix.size());
   for (std::size_t i = 0; i < n; ++i) {
-    if (std::tolower(static_cast<unsigned char>(text[i])) != prefix[i]) return false;
+    if (ascii_lower(text[i]) != prefix[i]) return false;
   }
   return true;
 }
@@ -93,7 +95,7 @@ std::optional<Frame> FrameSplitter::next() {
     scan_ = std::max(scan_, pos_);
     if (pos_ == buf_.size()) return std::nullopt;
     const std::string_view rest(buf_.data() + pos_, buf_.size() - pos_);
-    if (std::tolower(static_cast<unsigned char>(rest.front())) == 'c') {
+    if (ascii_lower(rest.front()) == 'c') {
       if (!iequals_prefix(rest, kContentLength)) return next_line();
       if (rest.size() < kContentLength.size()) return std::nullopt;  // wait: could be a header
       return next_lsp();

@@ -8,7 +8,7 @@
 
 namespace lamp::rpc {
 
-Call::Call(boost::asio::any_io_executor executor, proto::Request request, proto::Framing framing,
+Call::Call(Executor executor, proto::Request request, proto::Framing framing,
            std::weak_ptr<Dispatcher> peer, Sink sink, Notifier notifier)
     : executor_(std::move(executor)),
       request_(std::move(request)),

@@ -6,7 +6,7 @@
 #include "proto/frame_splitter.hpp"
 #include "proto/jsonrpc.hpp"
 
-#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/io_context.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -19,6 +19,10 @@ namespace lamp::rpc {
 using proto::json;
 class Dispatcher;
 
+// The event loop that owns connections. Its concrete type, not any_io_executor: completing a
+// call on it is then a direct call, with no type-erased executor built per reply.
+using Executor = boost::asio::io_context::executor_type;
+
 class Call : public std::enable_shared_from_this<Call> {
  public:
   // Called once on completion with the serialized reply (empty for notifications).
@@ -27,7 +31,7 @@ class Call : public std::enable_shared_from_this<Call> {
   // Writes a notification to the caller's connection (nothing once it is gone). Executor thread.
   using Notifier = std::function<void(const json& notification, proto::Framing framing)>;
 
-  Call(boost::asio::any_io_executor executor, proto::Request request, proto::Framing framing,
+  Call(Executor executor, proto::Request request, proto::Framing framing,
        std::weak_ptr<Dispatcher> peer, Sink sink, Notifier notifier = {});
 
   const std::string& method() const { return request_.method; }
@@ -35,7 +39,7 @@ class Call : public std::enable_shared_from_this<Call> {
   const json& id() const { return request_.id; }
   bool is_notification() const { return request_.notification; }
   proto::Framing framing() const { return framing_; }
-  boost::asio::any_io_executor executor() const { return executor_; }
+  Executor executor() const { return executor_; }
   std::chrono::steady_clock::time_point started() const { return started_; }
   // The connection that made this call; empty once it is gone.
   std::shared_ptr<Dispatcher> peer() const { return peer_.lock(); }
@@ -59,7 +63,7 @@ class Call : public std::enable_shared_from_this<Call> {
  private:
   void complete(std::string reply);
 
-  boost::asio::any_io_executor executor_;
+  Executor executor_;
   proto::Request request_;
   proto::Framing framing_;
   std::weak_ptr<Dispatcher> peer_;

@@ -36,7 +36,7 @@ class Dispatcher::Batch {
   std::string replies_;  // "[r1,r2,..." as they complete
 };
 
-Dispatcher::Dispatcher(const MethodRegistry& registry, boost::asio::any_io_executor executor,
+Dispatcher::Dispatcher(const MethodRegistry& registry, Executor executor,
                        DispatchStats& stats, std::size_t max_message_bytes, Writer writer)
     : registry_(registry),
       executor_(std::move(executor)),

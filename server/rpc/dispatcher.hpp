@@ -8,7 +8,6 @@
 #include "rpc/call.hpp"
 #include "rpc/registry.hpp"
 
-#include <boost/asio/any_io_executor.hpp>
 
 #include <atomic>
 #include <cstdint>
@@ -31,7 +30,7 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
   using Writer = std::function<void(std::string bytes)>;
   using ReplyHandler = std::function<void(proto::Response)>;
 
-  Dispatcher(const MethodRegistry& registry, boost::asio::any_io_executor executor,
+  Dispatcher(const MethodRegistry& registry, Executor executor,
              DispatchStats& stats, std::size_t max_message_bytes, Writer writer);
   ~Dispatcher();
   Dispatcher(const Dispatcher&) = delete;
@@ -59,7 +58,7 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
   void finished(std::uint64_t serial);
 
   const MethodRegistry& registry_;
-  boost::asio::any_io_executor executor_;
+  Executor executor_;
   DispatchStats& stats_;
   std::size_t max_message_bytes_;
   Writer writer_;

@@ -17,7 +17,7 @@ namespace {
 constexpr std::size_t kKeptOutputCapacity = 64 * 1024;
 }  // namespace
 
-Connection::Connection(proto::UniqueFd socket, boost::asio::any_io_executor executor,
+Connection::Connection(proto::UniqueFd socket, rpc::Executor executor,
                        Poller& poller, const rpc::MethodRegistry& registry,
                        rpc::DispatchStats& stats, ConnectionLimits limits, ReadBuffer& scratch,
                        ClosedHandler on_closed)

@@ -8,8 +8,6 @@
 #include "rpc/dispatcher.hpp"
 #include "transport/poller.hpp"
 
-#include <boost/asio/any_io_executor.hpp>
-
 #include <array>
 #include <cstdint>
 #include <functional>
@@ -31,7 +29,7 @@ class Connection : public std::enable_shared_from_this<Connection>, private Poll
   using ReadBuffer = std::array<char, 64 * 1024>;
 
   // `socket` is a connected, non-blocking stream socket; the connection owns it.
-  Connection(proto::UniqueFd socket, boost::asio::any_io_executor executor, Poller& poller,
+  Connection(proto::UniqueFd socket, rpc::Executor executor, Poller& poller,
              const rpc::MethodRegistry& registry, rpc::DispatchStats& stats,
              ConnectionLimits limits, ReadBuffer& scratch, ClosedHandler on_closed);
   ~Connection();
