@@ -65,6 +65,9 @@ def parse_emacs(text):
     p2 = re.compile(EMACS_NAMES + r"\s+(string|objects)\s+([\d.]+) MB: timer lateness worst\s+([\d.]+) ms,"
                     r" median\s+([\d.]+) ms \(runs ([\d/]+)\); reply in\s+(\d+) ms; main thread in receive\s+(\d+) ms"
                     r"(?:; garbage collection\s+(\d+) ms; worst without a collection\s+([\d.]+) ms)?")
+    p3 = re.compile(r"garbage collection, 5 MB (string|objects)\s+reply as Lisp:\s+([\d.]+) ms while it is live,"
+                    r"\s+([\d.]+) ms once it is garbage")
+    floors = {}
     for line in text.splitlines():
         m = p1.match(line)
         if m:
@@ -76,6 +79,12 @@ def parse_emacs(text):
             late[(m[1], m[2])] = dict(mb=float(m[3]), worst=float(m[4]), median=float(m[5]), runs=runs,
                                       wall=float(m[7]), receive=float(m[8]),
                                       gc=float(m[9]) if m[9] else None, nogc=float(m[10]) if m[10] else None)
+        m = p3.match(line)
+        if m:
+            floors[m[1]] = (float(m[2]), float(m[3]))
+    # One collection's cost with each shape's reply held as Lisp data, shared by every client.
+    for (_, shape), x in late.items():
+        x["floor"] = floors.get(shape)
     return pings, late
 
 
@@ -460,19 +469,27 @@ def limits_notes(res, get, elate, diff_rows, over, rdir):
     m = re.search(r"([\d.]+) syscalls per request", prof)
     k = re.search(r"([\d.]+)%\s+\[kernel\.kallsyms\]", prof)
     if m and k:
-        profile = (f"Profile (section below): {m[1]} system calls per request — recv, send, and the epoll_ctl "
-                   "with which asio 1.74 re-arms a readiness wait (a speculative read costs an EAGAIN recv "
-                   f"instead; measured, no better) — and {k[1]}% of lamp's CPU in the kernel, most of it "
-                   "waking the client on send (pvm_irq_enable under this VM); the rest is user space: libc's "
-                   "recv/send, JSON parse and serialise, allocation, asio's bookkeeping. The ceiling pays "
-                   "two system calls and no JSON.")
+        profile = (f"Profile (section below): {m[1]} system calls per request — one recv and one send, "
+                   "plus an epoll_wait per pass over the ready connections, the same calls as the ceiling "
+                   f"(transport/readiness.hpp) — and {k[1]}% of lamp's CPU in the kernel, most of it in "
+                   "those calls and in waking the client on send (pvm_irq_enable under this VM); the rest is "
+                   "user space: libc's recv/send, JSON parse and serialise, allocation, asio's bookkeeping. "
+                   "The ceiling makes the same calls and does no JSON.")
     else:
         profile = "Not profiled in this run (bench/profile/run.sh needs linux-perf)."
     notes["ping p50, 1 client"] = (
-        profile + " At ~10 µs per round trip, the extra system call and a few µs of JSON work decide the ratio.")
+        profile + " Server and client share one CPU here, so the few µs of JSON work and dispatch per round "
+        "trip that the ceiling skips decide the ratio.")
+    c64 = statistics.median(get("ping", "ceiling", "throughput", 64, "rps") or [0])
+    p64 = statistics.median(get("ping", "python", "throughput", 64, "rps") or [0])
+    c_cpu = statistics.median(get("ping", "ceiling", "throughput", 64, "load_cpu_pct") or [0])
+    python_limit = (f" The ceiling itself serves only {c64 / p64:.1f} × the Python baseline's throughput in this "
+                    f"run, with the load generator at a median {c_cpu:.0f}% of its CPU (so that figure is "
+                    "largely the load generator's own limit): no server can show 5 × Python on this machine."
+                    if c64 and p64 else "")
     notes["throughput, 64 clients"] = (
-        f"The server is pinned to one CPU and the load generator used a median {lat_cpu:.0f}% of the other, "
-        "so the load generator is not the limit: lamp's per-request cost is. " + profile)
+        f"The server is pinned to one CPU and the load generator used a median {lat_cpu:.0f}% of the other. "
+        + profile + python_limit)
     lo = statistics.median(over["lamp"]) if over["lamp"] else None
     notes["proxy overhead p50"] = (
         f"The added {lo:.0f} µs is lamp's request handling plus its own HTTP client round trip to the upstream."
@@ -497,7 +514,13 @@ def limits_notes(res, get, elate, diff_rows, over, rdir):
             + ", ".join(f"{s} {fmt(x['gc'])} ms" for s, x in mt)
             + " per reply): Emacs' collector stops everything while it marks and sweeps, and after a reply "
             "of ~1 million Lisp objects (objects shape) one collection costs that much wherever it runs. "
-            "It cannot be sliced from a module; only fewer objects (a smaller reply) shorten it.")
+            + ("The same run measured the floor directly: one full collection with the reply's Lisp value "
+               "built by `json-parse-string` and no timer running takes "
+               + ", ".join(f"{s} {x['floor'][0]:.1f} ms while the value is live ({x['floor'][1]:.1f} ms once "
+                           "it is garbage)" for s, x in mt if x.get("floor"))
+               + "; a timer tick that falls due during such a collection is late by up to that much. "
+               if any(x.get("floor") for _, x in mt) else "")
+            + "It cannot be sliced from a module; only fewer objects (a smaller reply) shorten it.")
     notes["lamp idle RSS"] = ("Not broken down in this run; VmRSS counts the resident pages of the shared "
                               "libraries lamp maps (libgit2 and its dependencies, libstdc++, libc; libcurl and "
                               "its TLS stack only after the first upstream call).")

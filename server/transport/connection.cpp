@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Connection implementation: non-blocking recv/send on the event loop thread, readiness from the
-// Poller (level-triggered: one read per ready socket per pass keeps connections fair).
+// Connection implementation: non-blocking recv/send on the event loop thread, edge-triggered
+// readiness waits (transport/readiness.hpp). One recv per pass keeps connections fair: a socket
+// with more waiting than the buffer holds is read again after the other ready connections.
 #include "transport/connection.hpp"
 
 #include "log.hpp"
+
+#include <boost/asio/post.hpp>
 
 #include <poll.h>
 #include <sys/socket.h>
@@ -18,11 +21,11 @@ constexpr std::size_t kKeptOutputCapacity = 64 * 1024;
 }  // namespace
 
 Connection::Connection(proto::UniqueFd socket, rpc::Executor executor,
-                       Poller& poller, const rpc::MethodRegistry& registry,
-                       rpc::DispatchStats& stats, ConnectionLimits limits, ReadBuffer& scratch,
-                       ClosedHandler on_closed)
+                       const rpc::MethodRegistry& registry, rpc::DispatchStats& stats,
+                       ConnectionLimits limits, ReadBuffer& scratch, ClosedHandler on_closed)
     : socket_(std::move(socket)),
-      poller_(poller),
+      executor_(executor),
+      readiness_(executor.context(), socket_.get()),
       scratch_(scratch),
       limits_(limits),
       splitter_(limits.max_message_bytes),
@@ -33,28 +36,50 @@ Connection::Connection(proto::UniqueFd socket, rpc::Executor executor,
       [this](std::string bytes) { write(std::move(bytes)); });
 }
 
-Connection::~Connection() {
-  dispatcher_->close();
-  if (!closed_) poller_.remove(socket_.get(), *this);
+Connection::~Connection() { dispatcher_->close(); }
+
+void Connection::start() { wait_readable(); }
+
+// Waits hold the connection weakly: its owner decides when it goes, and a wait that ends after
+// that does nothing.
+void Connection::wait_readable() {
+  if (closed_ || read_waiting_) return;
+  read_waiting_ = true;
+  readiness_.wait_readable([weak = weak_from_this()](const boost::system::error_code& ec) {
+    if (const auto self = weak.lock(); self && !ec) {
+      self->read_waiting_ = false;
+      self->on_readable();
+    }
+  });
 }
 
-void Connection::start() {
-  watching_ = EPOLLIN;
-  poller_.add(socket_.get(), *this, watching_);
+void Connection::wait_writable() {
+  if (closed_ || write_waiting_) return;
+  write_waiting_ = true;
+  readiness_.wait_writable([weak = weak_from_this()](const boost::system::error_code& ec) {
+    if (const auto self = weak.lock(); self && !ec) {
+      self->write_waiting_ = false;
+      self->flush();
+    }
+  });
 }
 
-void Connection::on_events(std::uint32_t events) {
-  const auto self = shared_from_this();  // closing below must not end this call's object
-  if (!reading_stopped_ && (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) != 0) read();
+void Connection::on_readable() {
   if (closed_) return;
-  if ((events & EPOLLOUT) != 0) flush();
-  if (closed_) return;
-  // Reading has stopped and the peer is gone too: nobody is left to write to.
-  if (reading_stopped_ && (events & (EPOLLHUP | EPOLLERR)) != 0) close();
+  if (!reading_stopped_) {
+    read();
+  } else if (peer_hung_up()) {
+    // Reading has stopped and the peer is gone too: nobody is left to write to.
+    close();
+    return;
+  }
+  wait_readable();
 }
 
 // One recv per ready pass into the server's shared buffer: an idle connection holds no read
-// buffer of its own (one event loop thread, so one buffer serves every connection).
+// buffer of its own (one event loop thread, so one buffer serves every connection). A recv that
+// fills the buffer may have left more behind, which no new edge will announce: the next pass is
+// posted, behind the connections already waiting for the loop.
 void Connection::read() {
   const ssize_t n = ::recv(socket_.get(), scratch_.data(), scratch_.size(), MSG_DONTWAIT);
   if (n < 0) {
@@ -79,6 +104,14 @@ void Connection::read() {
   }
   gathering_ = false;
   flush();
+  if (closed_ || static_cast<std::size_t>(n) < scratch_.size()) return;
+  read_waiting_ = true;
+  boost::asio::post(executor_, [weak = weak_from_this()] {
+    if (const auto self = weak.lock()) {
+      self->read_waiting_ = false;
+      self->on_readable();
+    }
+  });
 }
 
 bool Connection::peer_hung_up() const {
@@ -101,8 +134,8 @@ void Connection::write(std::string bytes) {
     return;
   }
   // Replies made while a read is dispatched go out together at its end; a socket that is full
-  // is written when the poller says it has room.
-  if (!gathering_ && (watching_ & EPOLLOUT) == 0) flush();
+  // is written when it has room.
+  if (!gathering_ && !write_waiting_) flush();
 }
 
 void Connection::flush() {
@@ -129,19 +162,8 @@ void Connection::flush() {
     output_.erase(0, output_sent_);  // at most once per half of the buffer sent
     output_sent_ = 0;
   }
-  watch();
+  if (!output_.empty()) wait_writable();
   if (reading_stopped_ && output_.empty() && in_flight() == 0) close();
-}
-
-// Asks the poller for what the connection can use now: input unless reading stopped, room to
-// write while output waits.
-void Connection::watch() {
-  if (closed_) return;
-  const std::uint32_t wanted =
-      (reading_stopped_ ? 0u : std::uint32_t{EPOLLIN}) | (output_.empty() ? 0u : std::uint32_t{EPOLLOUT});
-  if (wanted == watching_) return;
-  poller_.modify(socket_.get(), *this, wanted);
-  watching_ = wanted;
 }
 
 void Connection::stop_reading() {
@@ -156,8 +178,7 @@ void Connection::close() {
   closed_ = true;
   std::string().swap(output_);  // a dropped slow reader's backlog goes at once
   dispatcher_->close();
-  poller_.remove(socket_.get(), *this);
-  watching_ = 0;
+  readiness_.close();
   socket_.reset();
   if (on_closed_) on_closed_(this);
 }

@@ -20,8 +20,7 @@ Server::Server(boost::asio::io_context& io, ServerOptions options,
       registry_(registry),
       stats_(stats),
       acceptor_(io),
-      timer_(io),
-      poller_(io) {}
+      timer_(io) {}
 
 Server::~Server() {
   for (auto& [_, conn] : std::exchange(connections_, {})) conn->close();
@@ -63,10 +62,10 @@ void Server::accept() {
 
 void Server::take(Protocol::socket socket) {
   if (!admit(socket)) return;
-  // The connection does its own I/O through the poller (see poller.hpp), so asio lets go of
-  // the socket.
+  // The connection does its own I/O on readiness waits (see readiness.hpp), so asio's socket
+  // lets go of the descriptor.
   proto::UniqueFd fd(socket.release());
-  auto conn = std::make_shared<Connection>(std::move(fd), io_.get_executor(), poller_, registry_,
+  auto conn = std::make_shared<Connection>(std::move(fd), io_.get_executor(), registry_,
                                            stats_, options_.limits, *read_buffer_,
                                            [this](Connection* c) {
                                              // Deferred: the connection may be mid-callback.

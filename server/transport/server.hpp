@@ -5,7 +5,6 @@
 
 #include "rpc/dispatcher.hpp"
 #include "transport/connection.hpp"
-#include "transport/poller.hpp"
 #include "transport/socket_file.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -58,7 +57,6 @@ class Server {
   std::optional<SocketFile> socket_file_;
   boost::asio::local::stream_protocol::acceptor acceptor_;
   boost::asio::steady_timer timer_;
-  Poller poller_;  // outlives the connections registered with it
   std::unordered_map<Connection*, std::shared_ptr<Connection>> connections_;
   std::unique_ptr<Connection::ReadBuffer> read_buffer_ = std::make_unique<Connection::ReadBuffer>();
   std::function<void()> on_stopped_;
