@@ -40,26 +40,19 @@ Connection::~Connection() { dispatcher_->close(); }
 
 void Connection::start() { wait_readable(); }
 
-// Waits hold the connection weakly: its owner decides when it goes, and a wait that ends after
-// that does nothing.
 void Connection::wait_readable() {
-  if (closed_ || read_waiting_) return;
-  read_waiting_ = true;
-  readiness_.wait_readable([weak = weak_from_this()](const boost::system::error_code& ec) {
-    if (const auto self = weak.lock(); self && !ec) {
-      self->read_waiting_ = false;
-      self->on_readable();
-    }
-  });
+  wait(Readiness::Event::readable, read_waiting_, &Connection::on_readable);
 }
 
-void Connection::wait_writable() {
-  if (closed_ || write_waiting_) return;
-  write_waiting_ = true;
-  readiness_.wait_writable([weak = weak_from_this()](const boost::system::error_code& ec) {
+// Waits hold the connection weakly: its owner decides when it goes, and a wait that ends after
+// that does nothing. `waiting` is a member of the connection, so valid while it lives.
+void Connection::wait(Readiness::Event event, bool& waiting, void (Connection::*next)()) {
+  if (closed_ || waiting) return;
+  waiting = true;
+  readiness_.wait(event, [weak = weak_from_this(), &waiting, next](const boost::system::error_code& ec) {
     if (const auto self = weak.lock(); self && !ec) {
-      self->write_waiting_ = false;
-      self->flush();
+      waiting = false;
+      ((*self).*next)();
     }
   });
 }
@@ -162,7 +155,7 @@ void Connection::flush() {
     output_.erase(0, output_sent_);  // at most once per half of the buffer sent
     output_sent_ = 0;
   }
-  if (!output_.empty()) wait_writable();
+  if (!output_.empty()) wait(Readiness::Event::writable, write_waiting_, &Connection::flush);
   if (reading_stopped_ && output_.empty() && in_flight() == 0) close();
 }
 

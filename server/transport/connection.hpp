@@ -45,7 +45,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
  private:
   void wait_readable();
-  void wait_writable();
+  // Runs `next` once `event` may have happened, unless `waiting` says a wait is already pending.
+  void wait(Readiness::Event event, bool& waiting, void (Connection::*next)());
   void on_readable();
   void read();
   bool peer_hung_up() const;

@@ -31,16 +31,14 @@ class Readiness {
   Readiness(const Readiness&) = delete;
   Readiness& operator=(const Readiness&) = delete;
 
+  enum class Event { readable, writable };
+
   // `handler(error_code)` runs on the io_context's thread once the descriptor may be readable
-  // (or hung up, or in error), or with operation_aborted after close(). One wait of each kind
-  // at a time.
+  // (or hung up, or in error) or writable, or with operation_aborted after close(). One wait
+  // per event at a time.
   template <class Handler>
-  void wait_readable(Handler handler) {
-    start(Reactor::read_op, std::move(handler));
-  }
-  template <class Handler>
-  void wait_writable(Handler handler) {
-    start(Reactor::write_op, std::move(handler));
+  void wait(Event event, Handler handler) {
+    start(event == Event::readable ? Reactor::read_op : Reactor::write_op, std::move(handler));
   }
 
   // Forgets the descriptor before the caller closes it; pending waits end with
