@@ -4,6 +4,9 @@
 // extra recv that fails with EAGAIN; these waits cost no system call while they are armed, so
 // an idle-to-busy round trip costs epoll_wait, recv and send, as in a hand-written epoll loop.
 //
+// It uses the reactor's operation interface from asio's detail namespace (Boost 1.74, the
+// version Debian 12 ships), the interface asio's own socket operations are built on.
+//
 // A wait's completion is a hint, as with any edge-triggered readiness: the owner tries the I/O
 // (getting EAGAIN at worst) and waits again once it has drained what it will take this pass.
 #pragma once
