@@ -44,16 +44,22 @@ void Connection::wait_readable() {
   wait(Readiness::Event::readable, read_waiting_, &Connection::on_readable);
 }
 
-// Waits hold the connection weakly: its owner decides when it goes, and a wait that ends after
-// that does nothing. `waiting` is a member of the connection, so valid while it lives.
-void Connection::wait(Readiness::Event event, bool& waiting, void (Connection::*next)()) {
-  if (closed_ || waiting) return;
-  waiting = true;
-  readiness_.wait(event, [weak = weak_from_this(), &waiting, next](const boost::system::error_code& ec) {
-    if (const auto self = weak.lock(); self && !ec) {
+// Continuations hold the connection weakly: its owner decides when it goes, and one that runs
+// after that does nothing. `waiting` is a member of the connection, so valid while it lives.
+auto Connection::resume(bool& waiting, void (Connection::*next)()) {
+  return [weak = weak_from_this(), &waiting, next] {
+    if (const auto self = weak.lock()) {
       waiting = false;
       ((*self).*next)();
     }
+  };
+}
+
+void Connection::wait(Readiness::Event event, bool& waiting, void (Connection::*next)()) {
+  if (closed_ || waiting) return;
+  waiting = true;
+  readiness_.wait(event, [then = resume(waiting, next)](const boost::system::error_code& ec) {
+    if (!ec) then();
   });
 }
 
@@ -99,12 +105,7 @@ void Connection::read() {
   flush();
   if (closed_ || static_cast<std::size_t>(n) < scratch_.size()) return;
   read_waiting_ = true;
-  boost::asio::post(executor_, [weak = weak_from_this()] {
-    if (const auto self = weak.lock()) {
-      self->read_waiting_ = false;
-      self->on_readable();
-    }
-  });
+  boost::asio::post(executor_, resume(read_waiting_, &Connection::on_readable));
 }
 
 bool Connection::peer_hung_up() const {

@@ -9,7 +9,6 @@
 #include "transport/readiness.hpp"
 
 #include <array>
-#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -45,6 +44,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
  private:
   void wait_readable();
+  // A continuation that clears `waiting` and runs `next`, if the connection still exists.
+  auto resume(bool& waiting, void (Connection::*next)());
   // Runs `next` once `event` may have happened, unless `waiting` says a wait is already pending.
   void wait(Readiness::Event event, bool& waiting, void (Connection::*next)());
   void on_readable();
